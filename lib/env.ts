@@ -1,0 +1,64 @@
+import { z } from 'zod';
+import { ensureLocalSecrets } from './local-secrets';
+
+const postgresUrl = z
+  .string()
+  .regex(/^postgres(ql)?:\/\//, 'expected a postgresql:// connection URL, or leave it unset for the embedded database');
+
+const flag = z.enum(['0', '1'], { message: 'expected 0 or 1' });
+const port = z.coerce.number({ message: 'expected a TCP port number' }).int().min(1).max(65535);
+
+const schema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    DATABASE_URL: postgresUrl.optional(),
+    PQGATE_DATA_DIR: z.string().min(1).default('.data'),
+    AUTH_SECRET: z.string().min(32, 'expected at least 32 characters of random data (openssl rand -base64 32)'),
+    PQGATE_ENVELOPE_KEY: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{43}$/, 'expected 32 random bytes in base64url (openssl rand -base64 32 | tr "+/" "-_" | tr -d "=")'),
+    ADMIN_EMAIL: z.email('expected an email address').optional(),
+    ADMIN_PASSWORD: z.string().min(12, 'expected at least 12 characters').optional(),
+    PQGATE_DEMO: flag.default('1'),
+    PQGATE_DEMO_CLINIC_PORT: port.default(3101),
+    PQGATE_DEMO_INVENTORY_PORT: port.default(3102),
+    PQGATE_SIGNIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).default(5),
+    PQGATE_SIGNIN_MAX_FAILURES_PER_IP: z.coerce.number().int().min(1).default(20),
+    PQGATE_SIGNIN_WINDOW_SECONDS: z.coerce.number().int().min(10).default(900),
+  })
+  .refine((e) => Boolean(e.ADMIN_EMAIL) === Boolean(e.ADMIN_PASSWORD), {
+    message: 'set both ADMIN_EMAIL and ADMIN_PASSWORD, or neither (a password is then generated and printed once)',
+    path: ['ADMIN_PASSWORD'],
+  });
+
+export type Env = z.infer<typeof schema>;
+
+/** A configuration error that names each bad variable and what it expects. */
+export class EnvError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`pqgate cannot start: bad configuration\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'EnvError';
+  }
+}
+
+/** Parses an environment; throws EnvError naming every bad variable. Pure apart from its input. */
+export function parseEnv(source: NodeJS.ProcessEnv): Env {
+  const result = schema.safeParse(emptyToUndefined(source));
+  if (result.success) return result.data;
+  throw new EnvError(result.error.issues.map((i) => `${i.path.join('.') || 'environment'}: ${i.message}`));
+}
+
+function emptyToUndefined(source: NodeJS.ProcessEnv): Record<string, string | undefined> {
+  return Object.fromEntries(Object.entries(source).map(([k, v]) => [k, v === '' ? undefined : v]));
+}
+
+let cached: Env | undefined;
+
+/** The process's configuration, parsed once (generated local secrets filled in first). */
+export function env(): Env {
+  if (!cached) {
+    ensureLocalSecrets(process.env);
+    cached = parseEnv(process.env);
+  }
+  return cached;
+}
