@@ -1,0 +1,66 @@
+/**
+ * The gateway's one error type. Every failure the gateway reports carries a stable code from a
+ * closed union; messages say what to do and never carry secrets or key material.
+ * (Modelled on jose `util/errors.ts`: one base class, codes as data.)
+ */
+
+/** HTTP status, machine code and default advice for every gateway error code. */
+export const GATEWAY_ERRORS = {
+  malformed_message: { status: 400, advice: 'The message could not be parsed; upgrade the client or check what sits between it and the gateway.' },
+  unsupported_version: { status: 400, advice: 'The protocol version is not supported; upgrade pqgate connect.' },
+  message_too_large: { status: 400, advice: 'The message exceeds the size limit; split the request.' },
+  unknown_suite: { status: 400, advice: 'Use one of the suite names listed in the message.' },
+  invalid_key: { status: 400, advice: 'A public key or ciphertext is not valid for its algorithm; regenerate it.' },
+  no_common_suite: { status: 403, advice: 'Client and gateway share no suite that meets both minimums; offer a stronger suite.' },
+  suite_below_minimum: { status: 403, advice: 'The negotiated suite is below the required minimum; offer a stronger suite.' },
+  downgrade_detected: { status: 403, advice: 'The suite offer was altered in transit; the connection is not trustworthy. Report to the security team.' },
+  identity_mismatch: { status: 403, advice: 'The identity key does not use the signature scheme of the negotiated suite; use a matching identity key.' },
+  unknown_identity: { status: 401, advice: 'The identity key is unknown or revoked; register it in the console (pqgate keygen).' },
+  untrusted_gateway_key: { status: 401, advice: 'The gateway signed with a key the client does not trust; update the trust bundle.' },
+  bad_signature: { status: 401, advice: 'A handshake signature did not verify; the peer holds a different key or the transcript was altered.' },
+  bad_finished: { status: 401, advice: 'A Finished MAC did not verify; restart the handshake.' },
+  cookie_invalid: { status: 401, advice: 'The handshake cookie is invalid; restart the handshake.' },
+  cookie_expired: { status: 401, advice: 'The handshake took too long; restart the handshake.' },
+  ticket_invalid: { status: 401, advice: 'The session ticket was refused; perform a new handshake.' },
+  ticket_expired: { status: 401, advice: 'The session ticket expired; perform a new handshake.' },
+  bad_record: { status: 401, advice: 'A record failed authentication; the session must be re-established.' },
+  replay: { status: 401, advice: 'The record was replayed or arrived too far out of order; send a new request.' },
+  provider_unavailable: { status: 500, advice: 'The requested crypto provider is not available in this runtime; use PQGATE_CRYPTO_PROVIDER=auto or noble.' },
+  invalid_argument: { status: 500, advice: 'The gateway was called with invalid arguments; this is a bug in the caller.' },
+} as const satisfies Record<string, { status: 400 | 401 | 403 | 500; advice: string }>;
+
+/** Closed union of stable error codes. */
+export type GatewayErrorCode = keyof typeof GATEWAY_ERRORS;
+
+/** The only error type the gateway throws on purpose. */
+export class GatewayError extends Error {
+  override readonly name = 'GatewayError';
+  readonly code: GatewayErrorCode;
+
+  /** @param message extra detail, safe to show (no secrets); the code's advice is appended. */
+  constructor(code: GatewayErrorCode, message?: string) {
+    const advice = GATEWAY_ERRORS[code].advice;
+    super(message ? `${message}. ${advice}` : advice);
+    this.code = code;
+  }
+
+  /** HTTP status for this error, from the one mapping table. */
+  get status(): number {
+    return GATEWAY_ERRORS[this.code].status;
+  }
+}
+
+/** Type guard that also checks the code when one is given. */
+export function isGatewayError(e: unknown, code?: GatewayErrorCode): e is GatewayError {
+  return e instanceof GatewayError && (code === undefined || e.code === code);
+}
+
+/** Maps any thrown value to a JSON `Response`; unknown errors become an opaque 500. */
+export function errorResponse(e: unknown): Response {
+  // Anything that is not a GatewayError is a bug: report it opaquely, never echo its message.
+  const err = e instanceof GatewayError ? e : new GatewayError('invalid_argument', 'internal error');
+  return new Response(JSON.stringify({ error: { code: err.code, message: err.message } }), {
+    status: err.status,
+    headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
+  });
+}
