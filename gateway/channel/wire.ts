@@ -1,0 +1,411 @@
+/**
+ * The channel's wire format: the ONE place that parses and length-checks every field of every
+ * message before any cryptography runs. Layouts are specified byte-exactly in docs/protocol.md.
+ */
+import { getSuiteById, type Suite } from '../crypto';
+import { HASH_LENGTHS, KEM_LENGTHS, SIGNATURE_LENGTHS } from '../crypto/common';
+import { GatewayError } from '../errors';
+import { Reader, Writer } from './wire-codec';
+
+/** The only protocol version this implementation speaks. */
+export const PROTOCOL_VERSION = 1;
+
+/** Size limits, checked before anything else is done with a body. */
+export const LIMITS = Object.freeze({
+  body: 1_200_000,
+  offers: 8,
+  kemPublicKey: 4096,
+  cookie: 512,
+  ticket: 512,
+  sealedFinish: 8192,
+  route: 255,
+  payload: 1_048_576,
+  clientHello: 16_384,
+});
+
+/** Message type codes (the second byte of every message). */
+export const MessageType = Object.freeze({
+  clientHello: 1,
+  serverHello: 2,
+  handshakeResponse: 3,
+  clientFinish: 4,
+  recordRequest: 5,
+  recordResponse: 6,
+  clientAlert: 7,
+} as const);
+
+/** Length of nonces, key ids and session ids. */
+export const NONCE_LENGTH = 32;
+export const KEY_ID_LENGTH = 32;
+export const SESSION_ID_LENGTH = 16;
+
+/** One suite offer: the suite code point and the client's KEM public key for it. */
+export interface Offer {
+  readonly suiteId: number;
+  readonly kemPublicKey: Uint8Array;
+}
+export interface ClientHello {
+  readonly type: 1;
+  readonly clientNonce: Uint8Array;
+  readonly minSuiteId: number;
+  readonly offers: readonly Offer[];
+}
+export interface ServerHello {
+  readonly type: 2;
+  readonly serverNonce: Uint8Array;
+  readonly suite: Suite;
+  readonly echoMinSuiteId: number;
+  readonly echoOfferIds: readonly number[];
+  readonly kemCipherText: Uint8Array;
+  readonly gatewayKeyId: Uint8Array;
+  readonly policyEpoch: number;
+  readonly signature: Uint8Array;
+  readonly finished: Uint8Array;
+}
+export interface HandshakeResponse {
+  readonly type: 3;
+  readonly serverHello: Uint8Array;
+  readonly cookie: Uint8Array;
+}
+/** A protected application record. The route and header fields are bound as AEAD AAD. */
+export interface RecordBody {
+  readonly sessionId: Uint8Array;
+  readonly seq: number;
+  readonly route: string;
+  readonly ciphertext: Uint8Array;
+}
+export interface ClientFinish {
+  readonly type: 4;
+  readonly cookie: Uint8Array;
+  readonly sealedFinish: Uint8Array;
+  readonly record: RecordBody;
+}
+export interface RecordRequest {
+  readonly type: 5;
+  readonly ticket: Uint8Array;
+  readonly record: RecordBody;
+}
+export interface RecordResponse {
+  readonly type: 6;
+  /** Empty except on the response that establishes a session. */
+  readonly ticket: Uint8Array;
+  readonly ticketLifetimeSeconds: number;
+  readonly record: RecordBody;
+}
+export interface ClientAlert {
+  readonly type: 7;
+  readonly cookie: Uint8Array;
+  readonly alert: 1;
+  readonly clientHello: Uint8Array;
+  readonly identityKeyId: Uint8Array;
+  readonly signature: Uint8Array;
+}
+/** Plaintext of ClientFinish.sealedFinish. */
+export interface FinishPlaintext {
+  readonly identityKeyId: Uint8Array;
+  readonly signature: Uint8Array;
+  readonly finished: Uint8Array;
+}
+/** Any message the gateway endpoints accept on /record. */
+export type RecordEndpointMessage = ClientFinish | RecordRequest | ClientAlert;
+
+function header(r: Reader, expected: readonly number[]): number {
+  const version = r.u8('version');
+  if (version !== PROTOCOL_VERSION) throw new GatewayError('unsupported_version', `protocol version ${version} is not supported (expected ${PROTOCOL_VERSION})`);
+  const type = r.u8('type');
+  if (!expected.includes(type)) throw new GatewayError('malformed_message', `unexpected message type ${type}`);
+  return type;
+}
+
+function start(bytes: Uint8Array, what: string, max: number = LIMITS.body): Reader {
+  if (!(bytes instanceof Uint8Array)) throw new GatewayError('malformed_message', `${what}: body must be bytes`);
+  if (bytes.length > max) throw new GatewayError('message_too_large', `${what} is ${bytes.length} bytes, limit ${max}`);
+  return new Reader(bytes, what);
+}
+
+function knownSuite(id: number, what: string): Suite {
+  const s = getSuiteById(id);
+  if (!s) throw new GatewayError('malformed_message', `${what}: unknown suite id 0x${id.toString(16)}`);
+  return s;
+}
+
+function readRecord(r: Reader): RecordBody {
+  const sessionId = r.bytes(SESSION_ID_LENGTH, 'session id');
+  const seq = r.u64('sequence number');
+  const routeBytes = r.vec(1, 1, LIMITS.route, 'route');
+  // Routes are printable ASCII so that what is authenticated is what is logged.
+  for (const b of routeBytes) if (b < 0x21 || b > 0x7e) throw new GatewayError('malformed_message', 'route must be printable ASCII');
+  const ciphertext = r.vec(4, 16, LIMITS.payload + 16, 'record ciphertext');
+  return { sessionId, seq, route: String.fromCharCode(...routeBytes), ciphertext };
+}
+
+function writeRecord(w: Writer, rec: RecordBody): Writer {
+  const route = new TextEncoder().encode(rec.route);
+  return w.bytes(rec.sessionId, SESSION_ID_LENGTH).u64(rec.seq).vec(1, route).vec(4, rec.ciphertext);
+}
+
+const head = (type: number) => new Writer().u8(PROTOCOL_VERSION).u8(type);
+
+/** Parses a ClientHello. Offers for unknown suites are kept (and later ignored); known ones are length-checked. */
+export function parseClientHello(bytes: Uint8Array): ClientHello {
+  const r = start(bytes, 'ClientHello', LIMITS.clientHello);
+  header(r, [MessageType.clientHello]);
+  const clientNonce = r.bytes(NONCE_LENGTH, 'client nonce');
+  const minSuiteId = r.u16('minimum suite');
+  const count = r.u8('offer count');
+  if (count < 1 || count > LIMITS.offers) throw new GatewayError('malformed_message', `ClientHello: ${count} offers, expected 1..${LIMITS.offers}`);
+  const offers: Offer[] = [];
+  for (let i = 0; i < count; i++) {
+    const suiteId = r.u16('offered suite');
+    const kemPublicKey = r.vec(2, 1, LIMITS.kemPublicKey, 'KEM public key');
+    const suite = getSuiteById(suiteId);
+    if (suite && kemPublicKey.length !== KEM_LENGTHS[suite.kem].publicKey) {
+      throw new GatewayError('malformed_message', `ClientHello: KEM public key for ${suite.name} has the wrong length`);
+    }
+    if (offers.some((o) => o.suiteId === suiteId)) throw new GatewayError('malformed_message', 'ClientHello: duplicate suite offer');
+    offers.push({ suiteId, kemPublicKey });
+  }
+  r.end();
+  return { type: 1, clientNonce, minSuiteId, offers };
+}
+
+/** Encodes a ClientHello. */
+export function encodeClientHello(m: Omit<ClientHello, 'type'>): Uint8Array {
+  const w = head(MessageType.clientHello).bytes(m.clientNonce, NONCE_LENGTH).u16(m.minSuiteId).u8(m.offers.length);
+  for (const o of m.offers) w.u16(o.suiteId).vec(2, o.kemPublicKey);
+  return w.finish();
+}
+
+/** Field lengths of a ServerHello for `suite`, used to split it at the signature and finished. */
+export function serverHelloLayout(suite: Suite): { signature: number; finished: number } {
+  return { signature: SIGNATURE_LENGTHS[suite.signature].signature, finished: HASH_LENGTHS[suite.hash] };
+}
+
+/** Parses a ServerHello; every length is checked against the chosen suite. */
+export function parseServerHello(bytes: Uint8Array): ServerHello {
+  const r = start(bytes, 'ServerHello', LIMITS.clientHello);
+  header(r, [MessageType.serverHello]);
+  const serverNonce = r.bytes(NONCE_LENGTH, 'server nonce');
+  const suite = knownSuite(r.u16('suite'), 'ServerHello');
+  const echoMinSuiteId = r.u16('echoed minimum');
+  const n = r.u8('echoed offer count');
+  if (n < 1 || n > LIMITS.offers) throw new GatewayError('malformed_message', 'ServerHello: bad echoed offer count');
+  const echoOfferIds: number[] = [];
+  for (let i = 0; i < n; i++) echoOfferIds.push(r.u16('echoed offer'));
+  const ctLen = KEM_LENGTHS[suite.kem].cipherText;
+  const kemCipherText = r.vec(2, ctLen, ctLen, 'KEM ciphertext');
+  const gatewayKeyId = r.bytes(KEY_ID_LENGTH, 'gateway key id');
+  const policyEpoch = r.u32('policy epoch');
+  const L = serverHelloLayout(suite);
+  const signature = r.vec(2, L.signature, L.signature, 'server signature');
+  const finished = r.bytes(L.finished, 'server finished');
+  r.end();
+  return { type: 2, serverNonce, suite, echoMinSuiteId, echoOfferIds, kemCipherText, gatewayKeyId, policyEpoch, signature, finished };
+}
+
+/** Encodes a ServerHello; pass empty signature/finished to get the prefix that is signed. */
+export function encodeServerHello(m: Omit<ServerHello, 'type'>): Uint8Array {
+  const w = head(MessageType.serverHello).bytes(m.serverNonce, NONCE_LENGTH).u16(m.suite.id).u16(m.echoMinSuiteId).u8(m.echoOfferIds.length);
+  for (const id of m.echoOfferIds) w.u16(id);
+  w.vec(2, m.kemCipherText).bytes(m.gatewayKeyId, KEY_ID_LENGTH).u32(m.policyEpoch);
+  if (m.signature.length) w.vec(2, m.signature);
+  return w.bytes(m.finished).finish();
+}
+
+export function parseHandshakeResponse(bytes: Uint8Array): HandshakeResponse {
+  const r = start(bytes, 'HandshakeResponse');
+  header(r, [MessageType.handshakeResponse]);
+  const serverHello = r.vec(2, 1, LIMITS.clientHello, 'ServerHello');
+  const cookie = r.vec(2, 1, LIMITS.cookie, 'cookie');
+  r.end();
+  return { type: 3, serverHello, cookie };
+}
+
+export function encodeHandshakeResponse(m: Omit<HandshakeResponse, 'type'>): Uint8Array {
+  return head(MessageType.handshakeResponse).vec(2, m.serverHello).vec(2, m.cookie).finish();
+}
+
+/** Parses any message accepted on the /record endpoint. */
+export function parseRecordEndpointMessage(bytes: Uint8Array): RecordEndpointMessage {
+  const r = start(bytes, 'record message');
+  const type = header(r, [MessageType.clientFinish, MessageType.recordRequest, MessageType.clientAlert]);
+  if (type === MessageType.clientFinish) {
+    const cookie = r.vec(2, 1, LIMITS.cookie, 'cookie');
+    const sealedFinish = r.vec(2, 16, LIMITS.sealedFinish, 'sealed finish');
+    const record = readRecord(r);
+    r.end();
+    return { type: 4, cookie, sealedFinish, record };
+  }
+  if (type === MessageType.recordRequest) {
+    const ticket = r.vec(2, 1, LIMITS.ticket, 'ticket');
+    const record = readRecord(r);
+    r.end();
+    return { type: 5, ticket, record };
+  }
+  const cookie = r.vec(2, 1, LIMITS.cookie, 'cookie');
+  const alert = r.u8('alert');
+  if (alert !== 1) throw new GatewayError('malformed_message', `unknown alert ${alert}`);
+  const clientHello = r.vec(2, 1, LIMITS.clientHello, 'original ClientHello');
+  const identityKeyId = r.bytes(KEY_ID_LENGTH, 'identity key id');
+  const signature = r.vec(2, 1, 8192, 'alert signature');
+  r.end();
+  return { type: 7, cookie, alert: 1, clientHello, identityKeyId, signature };
+}
+
+export function encodeClientFinish(m: Omit<ClientFinish, 'type'>): Uint8Array {
+  return writeRecord(head(MessageType.clientFinish).vec(2, m.cookie).vec(2, m.sealedFinish), m.record).finish();
+}
+
+export function encodeRecordRequest(m: Omit<RecordRequest, 'type'>): Uint8Array {
+  return writeRecord(head(MessageType.recordRequest).vec(2, m.ticket), m.record).finish();
+}
+
+export function encodeClientAlert(m: Omit<ClientAlert, 'type'>): Uint8Array {
+  return head(MessageType.clientAlert).vec(2, m.cookie).u8(m.alert).vec(2, m.clientHello).bytes(m.identityKeyId, KEY_ID_LENGTH).vec(2, m.signature).finish();
+}
+
+export function parseRecordResponse(bytes: Uint8Array): RecordResponse {
+  const r = start(bytes, 'RecordResponse');
+  header(r, [MessageType.recordResponse]);
+  const ticket = r.vec(2, 0, LIMITS.ticket, 'ticket');
+  const ticketLifetimeSeconds = r.u32('ticket lifetime');
+  const record = readRecord(r);
+  r.end();
+  return { type: 6, ticket, ticketLifetimeSeconds, record };
+}
+
+export function encodeRecordResponse(m: Omit<RecordResponse, 'type'>): Uint8Array {
+  return writeRecord(head(MessageType.recordResponse).vec(2, m.ticket).u32(m.ticketLifetimeSeconds), m.record).finish();
+}
+
+/** Parses the decrypted Finish; the signature length must match the negotiated suite. */
+export function parseFinishPlaintext(bytes: Uint8Array, suite: Suite): FinishPlaintext {
+  const r = start(bytes, 'Finish', LIMITS.sealedFinish);
+  const identityKeyId = r.bytes(KEY_ID_LENGTH, 'identity key id');
+  const L = serverHelloLayout(suite);
+  const signature = r.vec(2, L.signature, L.signature, 'client signature');
+  const finished = r.bytes(L.finished, 'client finished');
+  r.end();
+  return { identityKeyId, signature, finished };
+}
+
+export function encodeFinishPlaintext(m: FinishPlaintext): Uint8Array {
+  return new Writer().bytes(m.identityKeyId, KEY_ID_LENGTH).vec(2, m.signature).bytes(m.finished).finish();
+}
+
+/** Encodes the record header that is authenticated as AEAD additional data. */
+export function recordAad(label: Uint8Array, direction: 1 | 2, rec: Omit<RecordBody, 'ciphertext'>): Uint8Array {
+  const route = new TextEncoder().encode(rec.route);
+  return new Writer().vec(1, label).u8(PROTOCOL_VERSION).u8(direction).bytes(rec.sessionId, SESSION_ID_LENGTH).u64(rec.seq).vec(1, route).finish();
+}
+
+/** Sealed state (cookie or ticket): which kind, the ring key version, AEAD nonce and ciphertext. */
+export interface SealedBox {
+  readonly kind: 1 | 2;
+  readonly keyVersion: number;
+  readonly nonce: Uint8Array;
+  readonly ciphertext: Uint8Array;
+}
+/** Sealed-box kinds. */
+export const SealedKind = Object.freeze({ cookie: 1, ticket: 2 } as const);
+
+export function parseSealedBox(bytes: Uint8Array, kind: 1 | 2): SealedBox {
+  const what = kind === 1 ? 'cookie' : 'ticket';
+  const r = start(bytes, what, kind === 1 ? LIMITS.cookie : LIMITS.ticket);
+  const k = r.u8('kind');
+  if (k !== kind) throw new GatewayError(kind === 1 ? 'cookie_invalid' : 'ticket_invalid', `not a ${what}`);
+  const keyVersion = r.u32('key version');
+  const nonce = r.bytes(12, 'nonce');
+  const ciphertext = r.vec(2, 16, 400, 'sealed state');
+  r.end();
+  return { kind, keyVersion, nonce, ciphertext };
+}
+
+export function encodeSealedBox(b: SealedBox): Uint8Array {
+  return new Writer().u8(b.kind).u32(b.keyVersion).bytes(b.nonce, 12).vec(2, b.ciphertext).finish();
+}
+
+/** What the gateway remembers between ServerHello and ClientFinish, inside the cookie. */
+export interface CookieState {
+  readonly suite: Suite;
+  readonly createdAt: number;
+  readonly policyEpoch: number;
+  readonly serverNonce: Uint8Array;
+  /** Hash of the ClientHello as the gateway received it (downgrade reports compare against it). */
+  readonly clientHelloHash: Uint8Array;
+  /** Transcript hash through the whole ServerHello. */
+  readonly transcriptHash: Uint8Array;
+  readonly handshakeSecret: Uint8Array;
+  readonly gatewayKeyId: Uint8Array;
+}
+
+export function parseCookieState(bytes: Uint8Array): CookieState {
+  const r = new Reader(bytes, 'cookie state');
+  const suite = knownSuite(r.u16('suite'), 'cookie');
+  const h = HASH_LENGTHS[suite.hash];
+  const s: CookieState = {
+    suite,
+    createdAt: r.u64('created at'),
+    policyEpoch: r.u32('policy epoch'),
+    serverNonce: r.bytes(NONCE_LENGTH, 'server nonce'),
+    clientHelloHash: r.bytes(h, 'ClientHello hash'),
+    transcriptHash: r.bytes(h, 'transcript hash'),
+    handshakeSecret: r.bytes(h, 'handshake secret'),
+    gatewayKeyId: r.bytes(KEY_ID_LENGTH, 'gateway key id'),
+  };
+  r.end();
+  return s;
+}
+
+export function encodeCookieState(s: CookieState): Uint8Array {
+  const h = HASH_LENGTHS[s.suite.hash];
+  return new Writer()
+    .u16(s.suite.id)
+    .u64(s.createdAt)
+    .u32(s.policyEpoch)
+    .bytes(s.serverNonce, NONCE_LENGTH)
+    .bytes(s.clientHelloHash, h)
+    .bytes(s.transcriptHash, h)
+    .bytes(s.handshakeSecret, h)
+    .bytes(s.gatewayKeyId, KEY_ID_LENGTH)
+    .finish();
+}
+
+/** An established session, inside the ticket. */
+export interface TicketState {
+  readonly suite: Suite;
+  readonly sessionId: Uint8Array;
+  readonly identityKeyId: Uint8Array;
+  readonly issuedAt: number;
+  readonly expiresAt: number;
+  readonly policyEpoch: number;
+  readonly applicationSecret: Uint8Array;
+}
+
+export function parseTicketState(bytes: Uint8Array): TicketState {
+  const r = new Reader(bytes, 'ticket state');
+  const suite = knownSuite(r.u16('suite'), 'ticket');
+  const s: TicketState = {
+    suite,
+    sessionId: r.bytes(SESSION_ID_LENGTH, 'session id'),
+    identityKeyId: r.bytes(KEY_ID_LENGTH, 'identity key id'),
+    issuedAt: r.u64('issued at'),
+    expiresAt: r.u64('expires at'),
+    policyEpoch: r.u32('policy epoch'),
+    applicationSecret: r.bytes(HASH_LENGTHS[suite.hash], 'application secret'),
+  };
+  r.end();
+  return s;
+}
+
+export function encodeTicketState(s: TicketState): Uint8Array {
+  return new Writer()
+    .u16(s.suite.id)
+    .bytes(s.sessionId, SESSION_ID_LENGTH)
+    .bytes(s.identityKeyId, KEY_ID_LENGTH)
+    .u64(s.issuedAt)
+    .u64(s.expiresAt)
+    .u32(s.policyEpoch)
+    .bytes(s.applicationSecret, HASH_LENGTHS[s.suite.hash])
+    .finish();
+}
