@@ -278,13 +278,18 @@ export function encodeRecordResponse(m: Omit<RecordResponse, 'type'>): Uint8Arra
   return writeRecord(head(MessageType.recordResponse).vec(2, m.ticket).u32(m.ticketLifetimeSeconds), m.record).finish();
 }
 
-/** Parses the decrypted Finish; the signature length must match the negotiated suite. */
+/**
+ * Parses the decrypted Finish. The identity's scheme may differ from the suite's, so the
+ * signature must have the length of one of the known schemes; the MAC has the suite's hash length.
+ */
 export function parseFinishPlaintext(bytes: Uint8Array, suite: Suite): FinishPlaintext {
   const r = start(bytes, 'Finish', LIMITS.sealedFinish);
   const identityKeyId = r.bytes(KEY_ID_LENGTH, 'identity key id');
-  const L = serverHelloLayout(suite);
-  const signature = r.vec(2, L.signature, L.signature, 'client signature');
-  const finished = r.bytes(L.finished, 'client finished');
+  const signature = r.vec(2, 1, LIMITS.sealedFinish, 'client signature');
+  if (!Object.values(SIGNATURE_LENGTHS).some((l) => l.signature === signature.length)) {
+    throw new GatewayError('malformed_message', 'Finish: client signature has no known length');
+  }
+  const finished = r.bytes(HASH_LENGTHS[suite.hash], 'client finished');
   r.end();
   return { identityKeyId, signature, finished };
 }

@@ -12,6 +12,8 @@ export {
   DEFAULT_SUITE_NAME,
   getSuite,
   getSuiteById,
+  identityFitsSuite,
+  SIGNATURE_CATEGORY,
   meetsMinimum,
   SUITES,
   suiteNames,

@@ -112,3 +112,15 @@ export function meetsMinimum(suite: Suite, floor: Suite): boolean {
     suite.signatureCategory >= floor.signatureCategory
   );
 }
+
+/** NIST category of each signature scheme, used to match identity keys to suites. */
+export const SIGNATURE_CATEGORY: Readonly<Record<SignatureId, 0 | 2 | 3 | 5>> = Object.freeze({ Ed25519: 0, 'ML-DSA-65': 3, 'ML-DSA-87': 5 });
+
+/**
+ * True when an identity key of `algorithm` is strong enough for `suite`: its category is at
+ * least the suite's signature category (an ML-DSA-87 identity may use the hybrid suite, an
+ * Ed25519 identity only the classical one).
+ */
+export function identityFitsSuite(suite: Suite, algorithm: SignatureId): boolean {
+  return SIGNATURE_CATEGORY[algorithm] >= suite.signatureCategory;
+}

@@ -1,0 +1,178 @@
+/**
+ * The client library: `connect()` performs the handshake, and the returned session encrypts
+ * requests and decrypts responses, re-handshaking when the ticket expires or is refused.
+ */
+import { getCryptoProvider, getSuite, identityFitsSuite, meetsMinimum, SUITES, toHex, type CryptoProvider, type Suite } from '../crypto';
+import { GATEWAY_ERRORS, GatewayError, type GatewayErrorCode } from '../errors';
+import type { ChannelEvent, EventSink } from './events';
+import { createClientFinish, createClientHello, processServerHello, type ClientHandshakeResult, type ClientHelloState, type Random } from './handshake';
+import { CHANNEL_CONTENT_TYPE, readBody } from './http';
+import { displayKeyId, loadKeyPair, type KeyPair, type LoadedKey, type PublicKeyRecord } from './identity';
+import { deriveTrafficKeys, SIGNATURE_CONTEXT, transcriptHash, type TrafficKeys } from './key-schedule';
+import { C2S, openRecord, S2C, sealRecord } from './record';
+import * as wire from './wire';
+
+/** Options of `connect`. */
+export interface ConnectOptions {
+  /** Gateway public keys the client trusts (from its trust bundle). */
+  readonly trustedGatewayKeys: readonly PublicKeyRecord[];
+  /** The weakest suite the client accepts (default: the hybrid suite). */
+  readonly minSuite?: string;
+  /** Suites to offer, in preference order (default: every suite that fits the identity and minimum, strongest first). */
+  readonly offer?: readonly string[];
+  readonly fetch?: typeof fetch;
+  readonly provider?: CryptoProvider;
+  readonly random?: Random;
+  readonly clock?: () => number;
+  readonly events?: EventSink;
+}
+const OPTION_KEYS = ['trustedGatewayKeys', 'minSuite', 'offer', 'fetch', 'provider', 'random', 'clock', 'events'];
+
+/** What a session exposes about itself. */
+export interface ChannelSessionInfo {
+  readonly suite: string;
+  readonly sessionId: string;
+  readonly gatewayKeyId: string;
+  readonly policyEpoch: number;
+}
+
+/** An established (or establishing) channel session. */
+export interface ChannelSession {
+  /** Sends `body` on `route` and returns the decrypted reply. */
+  request(route: string, body: Uint8Array): Promise<Uint8Array>;
+  /** The current session; changes after a re-handshake. */
+  info(): ChannelSessionInfo;
+  /** Number of full handshakes performed so far. */
+  handshakes(): number;
+}
+
+interface Established {
+  result: ClientHandshakeResult;
+  keys: TrafficKeys;
+  cookie?: Uint8Array; // present until the Finish has been accepted
+  sealedFinish?: Uint8Array;
+  ticket?: Uint8Array;
+  expiresAt: number;
+  nextSeq: number;
+}
+
+const RETRY_CODES: readonly GatewayErrorCode[] = ['ticket_expired', 'ticket_invalid', 'cookie_expired', 'cookie_invalid'];
+
+/** Turns an error response of the gateway back into a GatewayError with its code. */
+async function failure(res: Response): Promise<GatewayError> {
+  let code: GatewayErrorCode = 'malformed_message';
+  let message = `gateway answered HTTP ${res.status}`;
+  try {
+    const j = (await res.json()) as { error?: { code?: string; message?: string } };
+    if (j.error?.code && Object.hasOwn(GATEWAY_ERRORS, j.error.code)) code = j.error.code as GatewayErrorCode;
+    if (j.error?.message) message = `gateway: ${j.error.message.slice(0, 300)}`;
+  } catch {
+    // Not our JSON: keep the generic code.
+  }
+  return new GatewayError(code, message);
+}
+
+/**
+ * Connects to the channel at `url` (the base path; `/handshake` and `/record` are appended).
+ * @throws GatewayError from the handshake: `downgrade_detected`, `suite_below_minimum`, `untrusted_gateway_key`, ...
+ */
+export async function connect(url: string, identity: KeyPair, options: ConnectOptions): Promise<ChannelSession> {
+  for (const k of Object.keys(options)) if (!OPTION_KEYS.includes(k)) throw new GatewayError('invalid_argument', `connect: unknown option "${k}"`);
+  const provider = options.provider ?? getCryptoProvider();
+  const random = options.random ?? provider.randomBytes;
+  const clock = options.clock ?? Date.now;
+  const doFetch = options.fetch ?? fetch;
+  const minSuite = getSuite(options.minSuite ?? 'hybrid');
+  const offers: Suite[] = options.offer
+    ? options.offer.map(getSuite)
+    : [...SUITES].reverse().filter((s) => identityFitsSuite(s, identity.algorithm) && meetsMinimum(s, minSuite));
+  if (!offers.length) throw new GatewayError('no_common_suite', `identity ${identity.algorithm} fits no suite at or above ${minSuite.name}`);
+  const key: LoadedKey = loadKeyPair(provider, identity);
+  const base = url.replace(/\/+$/, '');
+  let count = 0;
+  let current: Established | undefined;
+  const emit = (e: Omit<ChannelEvent, 'at'>) => {
+    try {
+      options.events?.({ ...e, at: clock() });
+    } catch {
+      // The sink must not break the client.
+    }
+  };
+
+  async function post(path: string, body: Uint8Array): Promise<Uint8Array> {
+    const res = await doFetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': CHANNEL_CONTENT_TYPE }, body: body as Uint8Array<ArrayBuffer> });
+    if (!res.ok) throw await failure(res);
+    return readBody(res);
+  }
+
+  async function reportDowngrade(state: ClientHelloState, cookie: Uint8Array, sh: Uint8Array): Promise<void> {
+    const suite = wire.parseServerHello(sh).suite;
+    const h = transcriptHash(provider, suite, state.helloBytes);
+    const serverNonce = wire.parseServerHello(sh).serverNonce;
+    const signature = key.signer.sign(transcriptHash(provider, suite, h, serverNonce), SIGNATURE_CONTEXT.alert);
+    try {
+      await post('/record', wire.encodeClientAlert({ cookie, alert: 1, clientHello: state.helloBytes, identityKeyId: key.keyId, signature }));
+    } catch {
+      // The gateway answers the alert with an error by design; delivery is best effort.
+    }
+  }
+
+  async function handshake(): Promise<Established> {
+    count++;
+    const state = createClientHello(provider, offers, minSuite, random);
+    const resp = wire.parseHandshakeResponse(await post('/handshake', state.helloBytes));
+    let result: ClientHandshakeResult;
+    try {
+      result = processServerHello(provider, state, resp.serverHello, options.trustedGatewayKeys);
+    } catch (e) {
+      if (e instanceof GatewayError) {
+        emit({ type: e.code === 'downgrade_detected' ? 'downgrade' : e.code === 'bad_signature' ? 'bad_signature' : 'handshake_failed', code: e.code });
+        if (e.code === 'downgrade_detected') await reportDowngrade(state, resp.cookie, resp.serverHello);
+      }
+      throw e;
+    }
+    const sealedFinish = createClientFinish(provider, result, key);
+    return { result, keys: deriveTrafficKeys(provider, result.suite, result.applicationSecret), cookie: resp.cookie, sealedFinish, expiresAt: Infinity, nextSeq: 0 };
+  }
+
+  async function send(s: Established, route: string, body: Uint8Array): Promise<Uint8Array> {
+    const seq = s.nextSeq++;
+    const header = { sessionId: s.result.sessionId, seq, route };
+    const record = sealRecord(provider, s.result.suite, s.keys.c2s, C2S, header, body);
+    const msg = s.ticket
+      ? wire.encodeRecordRequest({ ticket: s.ticket, record })
+      : wire.encodeClientFinish({ cookie: s.cookie!, sealedFinish: s.sealedFinish!, record });
+    const res = wire.parseRecordResponse(await post('/record', msg));
+    if (res.record.seq !== seq || res.record.route !== route) throw new GatewayError('bad_record', 'response does not answer this request');
+    const plaintext = openRecord(provider, s.result.suite, s.keys.s2c, S2C, s.result.sessionId, res.record);
+    if (res.ticket.length) {
+      s.ticket = res.ticket;
+      s.expiresAt = clock() + res.ticketLifetimeSeconds * 1000;
+      s.cookie = undefined;
+      s.sealedFinish = undefined;
+    }
+    return plaintext;
+  }
+
+  current = await handshake();
+
+  return {
+    async request(route: string, body: Uint8Array): Promise<Uint8Array> {
+      if (!(body instanceof Uint8Array)) throw new GatewayError('invalid_argument', 'body must be a Uint8Array');
+      if (!current || clock() >= current.expiresAt) current = await handshake();
+      try {
+        return await send(current, route, body);
+      } catch (e) {
+        // An expired or refused ticket (or a stale cookie) costs one new handshake, then a retry.
+        if (!(e instanceof GatewayError) || !RETRY_CODES.includes(e.code)) throw e;
+        current = await handshake();
+        return send(current, route, body);
+      }
+    },
+    info(): ChannelSessionInfo {
+      const r = current!.result;
+      return { suite: r.suite.name, sessionId: toHex(r.sessionId), gatewayKeyId: displayKeyId(r.serverHello.gatewayKeyId), policyEpoch: r.serverHello.policyEpoch };
+    },
+    handshakes: () => count,
+  };
+}

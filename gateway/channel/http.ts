@@ -1,0 +1,20 @@
+/** Small HTTP helpers shared by the channel server and client. */
+import { GatewayError } from '../errors';
+import { LIMITS } from './wire';
+
+/** Content type of every channel body. */
+export const CHANNEL_CONTENT_TYPE = 'application/pqgate';
+
+/** Reads a request or response body, refusing it before buffering when it is declared too large. */
+export async function readBody(r: Request | Response, limit: number = LIMITS.body): Promise<Uint8Array> {
+  const declared = Number(r.headers.get('content-length') ?? '0');
+  if (declared > limit) throw new GatewayError('message_too_large', `body of ${declared} bytes exceeds ${limit}`);
+  const body = new Uint8Array(await r.arrayBuffer());
+  if (body.length > limit) throw new GatewayError('message_too_large', `body of ${body.length} bytes exceeds ${limit}`);
+  return body;
+}
+
+/** A binary channel response. */
+export function binaryResponse(body: Uint8Array): Response {
+  return new Response(body as Uint8Array<ArrayBuffer>, { status: 200, headers: { 'content-type': CHANNEL_CONTENT_TYPE, 'cache-control': 'no-store' } });
+}

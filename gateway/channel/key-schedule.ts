@@ -1,0 +1,121 @@
+/**
+ * Key schedule of the channel: HKDF (RFC 5869) over the suite's hash with a distinct label per
+ * direction and purpose, in the TLS 1.3 HKDF-Expand-Label style (RFC 8446 §7.1).
+ */
+import { concatBytes, hkdfExpand, hkdfExtract, utf8, type CryptoProvider, type Hash, type Suite } from '../crypto';
+
+/** Prefix of every label, so keys of this protocol can never collide with another's. */
+export const LABEL_PREFIX = 'pqgate/1 ';
+
+/** ML-DSA / Ed25519 context strings per role (FIPS 204 §5.2 ctx). */
+export const SIGNATURE_CONTEXT = Object.freeze({
+  server: utf8('pqgate/1 server handshake'),
+  client: utf8('pqgate/1 client handshake'),
+  alert: utf8('pqgate/1 client alert'),
+});
+
+/** AEAD additional-data labels. */
+export const AAD_LABEL = Object.freeze({
+  finish: utf8('pqgate/1 finish'),
+  record: utf8('pqgate/1 record'),
+  cookie: utf8('pqgate/1 cookie'),
+  ticket: utf8('pqgate/1 ticket'),
+});
+
+/** Every HKDF label in use; listed once so docs/protocol.md and the KAT can name them. */
+export const LABELS = Object.freeze({
+  serverFinished: 's finished',
+  clientFinished: 'c finished',
+  clientHandshakeKey: 'c hs key',
+  clientHandshakeIv: 'c hs iv',
+  applicationSecret: 'app secret',
+  sessionId: 'session id',
+  c2sKey: 'c2s key',
+  c2sIv: 'c2s iv',
+  s2cKey: 's2c key',
+  s2cIv: 's2c iv',
+  cookieKey: 'cookie key',
+  ticketKey: 'ticket key',
+});
+
+/** HKDF-Expand-Label(secret, label, context, length) with info = u16 length || vec8(prefix+label) || vec8(context). */
+export function expandLabel(hash: Hash, secret: Uint8Array, label: string, context: Uint8Array, length: number): Uint8Array {
+  const l = utf8(LABEL_PREFIX + label);
+  const info = concatBytes(Uint8Array.of(length >> 8, length & 0xff, l.length), l, Uint8Array.of(context.length), context);
+  return hkdfExpand(hash, secret, info, length);
+}
+
+/** Everything derived from one handshake, named by purpose. */
+export interface HandshakeKeys {
+  readonly serverFinishedKey: Uint8Array;
+  readonly clientFinishedKey: Uint8Array;
+  readonly clientHandshakeKey: Uint8Array;
+  readonly clientHandshakeIv: Uint8Array;
+}
+
+/** The transcript hash function of a suite. */
+export function transcriptHash(provider: CryptoProvider, suite: Suite, ...parts: Uint8Array[]): Uint8Array {
+  return provider.hash(suite.hash).digest(concatBytes(...parts));
+}
+
+/** handshake_secret = HKDF-Extract(salt = client_nonce || server_nonce, ikm = KEM shared secret). */
+export function deriveHandshakeSecret(provider: CryptoProvider, suite: Suite, sharedSecret: Uint8Array, clientNonce: Uint8Array, serverNonce: Uint8Array): Uint8Array {
+  return hkdfExtract(provider.hash(suite.hash), concatBytes(clientNonce, serverNonce), sharedSecret);
+}
+
+/**
+ * Handshake keys. Finished keys depend only on the secret (the MACs cover the transcript);
+ * the client's handshake AEAD key is bound to the transcript through the full ServerHello.
+ */
+export function deriveHandshakeKeys(provider: CryptoProvider, suite: Suite, hs: Uint8Array, thServerHello: Uint8Array): HandshakeKeys {
+  const h = provider.hash(suite.hash);
+  const none = new Uint8Array(0);
+  return {
+    serverFinishedKey: expandLabel(h, hs, LABELS.serverFinished, none, h.outputLength),
+    clientFinishedKey: expandLabel(h, hs, LABELS.clientFinished, none, h.outputLength),
+    clientHandshakeKey: expandLabel(h, hs, LABELS.clientHandshakeKey, thServerHello, 32),
+    clientHandshakeIv: expandLabel(h, hs, LABELS.clientHandshakeIv, thServerHello, 12),
+  };
+}
+
+/** application_secret and session id, both bound to the transcript through the full ServerHello. */
+export function deriveSession(provider: CryptoProvider, suite: Suite, hs: Uint8Array, thServerHello: Uint8Array): { applicationSecret: Uint8Array; sessionId: Uint8Array } {
+  const h = provider.hash(suite.hash);
+  return {
+    applicationSecret: expandLabel(h, hs, LABELS.applicationSecret, thServerHello, h.outputLength),
+    sessionId: expandLabel(h, hs, LABELS.sessionId, thServerHello, 16),
+  };
+}
+
+/** Record keys per direction: c2s (client to server) and s2c. */
+export interface TrafficKeys {
+  readonly c2s: { key: Uint8Array; iv: Uint8Array };
+  readonly s2c: { key: Uint8Array; iv: Uint8Array };
+}
+
+export function deriveTrafficKeys(provider: CryptoProvider, suite: Suite, applicationSecret: Uint8Array): TrafficKeys {
+  const h = provider.hash(suite.hash);
+  const none = new Uint8Array(0);
+  return {
+    c2s: { key: expandLabel(h, applicationSecret, LABELS.c2sKey, none, 32), iv: expandLabel(h, applicationSecret, LABELS.c2sIv, none, 12) },
+    s2c: { key: expandLabel(h, applicationSecret, LABELS.s2cKey, none, 32), iv: expandLabel(h, applicationSecret, LABELS.s2cIv, none, 12) },
+  };
+}
+
+/** Per-purpose subkey of a ring key: cookies and tickets never share an AEAD key. */
+export function deriveRingSubkey(provider: CryptoProvider, ringKey: Uint8Array, purpose: 'cookie' | 'ticket'): Uint8Array {
+  const h = provider.hash('SHA-384');
+  const prk = hkdfExtract(h, new Uint8Array(0), ringKey);
+  return expandLabel(h, prk, purpose === 'cookie' ? LABELS.cookieKey : LABELS.ticketKey, new Uint8Array(0), 32);
+}
+
+/** TLS 1.3 nonce construction: iv XOR (0^4 || seq as u64 big-endian). */
+export function recordNonce(iv: Uint8Array, seq: number): Uint8Array {
+  const n = iv.slice();
+  let x = seq;
+  for (let i = 11; i >= 4; i--) {
+    n[i]! ^= x % 256;
+    x = Math.floor(x / 256);
+  }
+  return n;
+}
