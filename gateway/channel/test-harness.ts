@@ -23,7 +23,10 @@ export function echoHandler(seen: SessionInfo[] = []): MessageHandler {
 export interface HarnessOptions extends Partial<ChannelServerDeps> {
   readonly identities?: never;
   readonly registered?: KeyPair[];
+  /** Rewrites request bodies on their way to the gateway (a man in the middle). */
   readonly tamper?: (path: string, body: Uint8Array) => Uint8Array;
+  /** Rewrites successful response bodies on their way back to the client. */
+  readonly tamperResponse?: (path: string, body: Uint8Array) => Uint8Array;
 }
 
 /** Builds a gateway in memory. */
@@ -35,7 +38,7 @@ export function createHarness(opts: HarnessOptions = {}) {
   const gatewayKeys = opts.gatewayKeys ?? [testKey('Ed25519', 11, provider), testKey('ML-DSA-65', 12, provider), testKey('ML-DSA-87', 13, provider)];
   const registered = new Map<string, PublicKeyRecord>();
   for (const k of opts.registered ?? []) registered.set(Buffer.from(k.keyId).toString('hex'), { algorithm: k.algorithm, publicKey: k.publicKey });
-  const { tamper, registered: _r, ...rest } = opts;
+  const { tamper, tamperResponse, registered: _r, ...rest } = opts;
   const server = createChannelServer({
     provider,
     clock: () => time.now,
@@ -55,7 +58,9 @@ export function createHarness(opts: HarnessOptions = {}) {
     if (tamper) body = tamper(path, body) as Uint8Array<ArrayBuffer>;
     const res = await server.handle(new Request(String(url), { ...init, body }), handler);
     requests.push({ path, status: res.status });
-    return res;
+    if (!tamperResponse || !res.ok) return res;
+    const out = tamperResponse(path, new Uint8Array(await res.arrayBuffer()));
+    return new Response(out as Uint8Array<ArrayBuffer>, { status: res.status, headers: res.headers });
   }) as typeof fetch;
   return { provider, server, events, time, keyRing, trusted, fetch: doFetch, seen, requests, register: (k: KeyPair) => registered.set(Buffer.from(k.keyId).toString('hex'), { algorithm: k.algorithm, publicKey: k.publicKey }) };
 }
