@@ -1,0 +1,71 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { Card, CardTitle } from '@/components/ui/card';
+import { EmptyState } from '@/components/ui/empty-state';
+import { PageHeader } from '@/components/ui/page-header';
+import { Table, Td, Th, THead, Tr } from '@/components/ui/table';
+import { requirePageUser } from '@/lib/auth/current-user';
+import { readOverview } from '@/lib/data/read-overview';
+
+export const metadata: Metadata = { title: 'Overview' };
+
+function Figure({ label, value, href, hint }: { label: string; value: number; href: string; hint?: string }) {
+  return (
+    <Link href={href} className="block rounded-lg border border-slate-200 bg-white p-4 shadow-sm hover:border-brand-500 dark:border-slate-800 dark:bg-slate-900">
+      <p className="text-sm text-slate-600 dark:text-slate-400">{label}</p>
+      <p className="mt-1 text-3xl font-semibold tabular-nums">{value.toLocaleString('en')}</p>
+      {hint ? <p className="mt-1 text-xs text-slate-500">{hint}</p> : null}
+    </Link>
+  );
+}
+
+export default async function OverviewPage() {
+  const user = await requirePageUser('/');
+  const o = await readOverview(user);
+  const totalCalls = o.callsBySuite.reduce((sum, row) => sum + row.calls, 0);
+  return (
+    <>
+      <PageHeader title="Overview" description="Post-quantum posture of the MCP traffic this gateway carries. Each figure links to its page." />
+      <div className="grid grid-cols-2 gap-4 lg:grid-cols-4">
+        <Figure label="Upstream servers" value={o.upstreams} href="/servers" />
+        <Figure label="Tools" value={o.tools} href="/tools" hint={o.heldTools ? `${o.heldTools} held for review` : undefined} />
+        <Figure label="Identities" value={o.identities} href="/identities" />
+        <Figure label="Open alerts" value={o.openAlerts} href="/alerts" />
+        <Figure label="Pending rotations" value={o.pendingRotations} href="/rotations" />
+        <Figure label="Audit events" value={o.auditEvents} href="/audit" />
+        <Figure label="Calls carried" value={totalCalls} href="/discovery" />
+      </div>
+      <Card className="mt-6">
+        <CardTitle description="tools/call requests the gateway carried, by the suite each session negotiated.">Calls by suite</CardTitle>
+        {o.callsBySuite.length === 0 ? (
+          <EmptyState title="No traffic yet">
+            <p>
+              Calls appear here once a client reaches a tool through the gateway, with <code>pqgate connect</code> (post-quantum) or an
+              API token (classical). Register upstreams on <Link className="underline" href="/servers">Servers</Link> and clients on{' '}
+              <Link className="underline" href="/identities">Identities</Link>.
+            </p>
+          </EmptyState>
+        ) : (
+          <Table caption="Calls by suite">
+            <THead>
+              <tr>
+                <Th>Suite</Th>
+                <Th className="text-right">Calls</Th>
+                <Th className="text-right">Refused</Th>
+              </tr>
+            </THead>
+            <tbody>
+              {o.callsBySuite.map((row) => (
+                <Tr key={row.suite}>
+                  <Td className="font-mono">{row.suite}</Td>
+                  <Td className="text-right tabular-nums">{row.calls}</Td>
+                  <Td className="text-right tabular-nums">{row.refused}</Td>
+                </Tr>
+              ))}
+            </tbody>
+          </Table>
+        )}
+      </Card>
+    </>
+  );
+}

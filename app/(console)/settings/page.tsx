@@ -1,0 +1,66 @@
+import type { Metadata } from 'next';
+import { Badge } from '@/components/ui/badge';
+import { Card, CardTitle } from '@/components/ui/card';
+import { PageHeader } from '@/components/ui/page-header';
+import { Table, Td, Th, THead, Tr } from '@/components/ui/table';
+import { Time } from '@/components/ui/time';
+import { requirePageUser } from '@/lib/auth/current-user';
+import { can, ROLE_DESCRIPTIONS, ROLES } from '@/lib/auth/roles';
+import { listUsers } from '@/lib/data/list-users';
+import { CreateUserForm } from './_components/create-user-form';
+import { UserRowActions } from './_components/user-row-actions';
+
+export const metadata: Metadata = { title: 'Settings' };
+
+export default async function SettingsPage() {
+  const user = await requirePageUser('/settings');
+  const users = await listUsers(user);
+  const manage = can(user.role, 'users:manage');
+  return (
+    <>
+      <PageHeader title="Settings" description="Console users and their roles." />
+      <Card>
+        <CardTitle description={ROLES.map((r) => `${r}: ${ROLE_DESCRIPTIONS[r]}`).join(' ')}>Users</CardTitle>
+        <Table caption="Console users">
+          <THead>
+            <tr>
+              <Th>User</Th>
+              <Th>Role</Th>
+              <Th>Last sign-in</Th>
+              {manage ? <Th>Change</Th> : null}
+            </tr>
+          </THead>
+          <tbody>
+            {users.map((u) => (
+              <Tr key={u.id}>
+                <Td>
+                  <span className="font-medium">{u.name}</span>
+                  <span className="block text-xs text-slate-500">{u.email}</span>
+                </Td>
+                <Td>
+                  <Badge tone="info">{u.role}</Badge> {u.disabled ? <Badge tone="bad">disabled</Badge> : null}
+                </Td>
+                <Td>
+                  <Time value={u.lastSignInAt} />
+                </Td>
+                {manage ? (
+                  <Td>
+                    <UserRowActions userId={u.id} email={u.email} role={u.role} disabled={u.disabled} />
+                  </Td>
+                ) : null}
+              </Tr>
+            ))}
+          </tbody>
+        </Table>
+      </Card>
+      {manage ? (
+        <Card className="mt-6">
+          <CardTitle description="The new user signs in with this password.">Add a user</CardTitle>
+          <CreateUserForm />
+        </Card>
+      ) : (
+        <p className="mt-4 text-sm text-slate-600 dark:text-slate-400">Only admins add users or change roles.</p>
+      )}
+    </>
+  );
+}
