@@ -27,6 +27,7 @@ export const GATEWAY_ERRORS = {
   replay: { status: 401, advice: 'The record was replayed or arrived too far out of order; send a new request.' },
   provider_unavailable: { status: 500, advice: 'The requested crypto provider is not available in this runtime; use PQGATE_CRYPTO_PROVIDER=auto or noble.' },
   invalid_argument: { status: 500, advice: 'The gateway was called with invalid arguments; this is a bug in the caller.' },
+  internal_error: { status: 500, advice: 'The gateway failed unexpectedly; retry, and report it if it persists.' },
 } as const satisfies Record<string, { status: 400 | 401 | 403 | 500; advice: string }>;
 
 /** Closed union of stable error codes. */
@@ -58,7 +59,7 @@ export function isGatewayError(e: unknown, code?: GatewayErrorCode): e is Gatewa
 /** Maps any thrown value to a JSON `Response`; unknown errors become an opaque 500. */
 export function errorResponse(e: unknown): Response {
   // Anything that is not a GatewayError is a bug: report it opaquely, never echo its message.
-  const err = e instanceof GatewayError ? e : new GatewayError('invalid_argument', 'internal error');
+  const err = e instanceof GatewayError ? e : new GatewayError('internal_error');
   return new Response(JSON.stringify({ error: { code: err.code, message: err.message } }), {
     status: err.status,
     headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },

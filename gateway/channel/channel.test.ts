@@ -47,3 +47,42 @@ describe('channel', () => {
     expect(s.handshakes()).toBe(1);
   });
 });
+
+describe('channel server HTTP surface', () => {
+  const h = createHarness();
+  const post = (path: string, body: Uint8Array, headers: Record<string, string> = {}) =>
+    h.server.handle(new Request(`${URL_BASE}${path}`, { method: 'POST', body: body as Uint8Array<ArrayBuffer>, headers }), async (b) => b);
+
+  it('answers 404 off its paths and 405 to other methods', async () => {
+    expect((await post('/other', new Uint8Array(1))).status).toBe(404);
+    expect((await h.server.handle(new Request(`${URL_BASE}/handshake`), async (b) => b)).status).toBe(405);
+  });
+
+  it('maps errors to a status and a JSON body with a stable code and advice', async () => {
+    const res = await post('/handshake', Uint8Array.of(1, 1, 0));
+    expect(res.status).toBe(400);
+    expect(res.headers.get('content-type')).toBe('application/json');
+    const j = (await res.json()) as { error: { code: string; message: string } };
+    expect(j.error.code).toBe('malformed_message');
+    expect(j.error.message).toMatch(/truncated at client nonce/);
+  });
+
+  it('refuses an oversized body from its declared length before reading it', async () => {
+    const res = await post('/record', new Uint8Array(10), { 'content-length': String(5_000_000) });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('message_too_large');
+  });
+
+  it('hides the message of a handler failure that is not a GatewayError', async () => {
+    const id = testKey('ML-DSA-65', 4);
+    const g = createHarness({ registered: [id] });
+    const f = ((u: string, i: RequestInit) =>
+      g.server.handle(new Request(u, i), async () => {
+        throw new Error('database password is hunter2');
+      })) as typeof fetch;
+    const s = await connect(URL_BASE, id, { trustedGatewayKeys: g.trusted, fetch: f, provider: g.provider });
+    const err = await s.request('r', enc('x')).catch((e: unknown) => e as Error);
+    expect(String(err)).not.toMatch(/hunter2/);
+    expect(err).toMatchObject({ code: 'internal_error' });
+  });
+});
