@@ -10,6 +10,7 @@ export const GATEWAY_ERRORS = {
   unsupported_version: { status: 400, advice: 'The protocol version is not supported; upgrade pqgate connect.' },
   message_too_large: { status: 400, advice: 'The message exceeds the size limit; split the request.' },
   unknown_suite: { status: 400, advice: 'Use one of the suite names listed in the message.' },
+  unknown_floor: { status: 400, advice: 'Use one of the floor names listed in the message.' },
   invalid_key: { status: 400, advice: 'A public key or ciphertext is not valid for its algorithm; regenerate it.' },
   no_common_suite: { status: 403, advice: 'Client and gateway share no suite that meets both minimums; offer a stronger suite.' },
   suite_below_minimum: { status: 403, advice: 'The negotiated suite is below the required minimum; offer a stronger suite.' },

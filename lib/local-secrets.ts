@@ -8,7 +8,7 @@ const GENERATED = {
   PQGATE_ENVELOPE_KEY: () => randomBytes(32).toString('base64url'),
 } as const;
 
-export function secretsFilePath(env: NodeJS.ProcessEnv = process.env): string {
+export function secretsFilePath(env: Record<string, string | undefined> = process.env): string {
   return resolve(/*turbopackIgnore: true*/ env.PQGATE_SECRETS_FILE ?? '.pqgate/secrets.env');
 }
 
@@ -18,7 +18,7 @@ export function secretsFilePath(env: NodeJS.ProcessEnv = process.env): string {
  * names that came from the file. Losing the file loses the stored upstream credentials,
  * which is why the README tells production deployments to set both variables.
  */
-export function ensureLocalSecrets(env: NodeJS.ProcessEnv = process.env): string[] {
+export function ensureLocalSecrets(env: Record<string, string | undefined> = process.env): string[] {
   const missing = (Object.keys(GENERATED) as (keyof typeof GENERATED)[]).filter((name) => !env[name]);
   if (missing.length === 0) return [];
   const file = secretsFilePath(env);

@@ -31,6 +31,13 @@ export const authConfig = {
   secret: env().AUTH_SECRET,
   session: { strategy: 'jwt', maxAge: 8 * 60 * 60 },
   pages: { signIn: '/sign-in' },
+  logger: {
+    // A wrong password is an expected answer (and already audited), not a server error.
+    error(error) {
+      if ((error as { type?: string }).type === 'CredentialsSignin') return;
+      console.error(error);
+    },
+  },
   providers: [
     Credentials({
       credentials: { email: { label: 'Email' }, password: { label: 'Password', type: 'password' } },

@@ -39,8 +39,9 @@ const LEDGER = `CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
     "applied_steps_count"   INTEGER NOT NULL DEFAULT 0
 )`;
 
-// Any fixed 64-bit key works; this one spells "pqgate" so it is recognisable in pg_locks.
-const LOCK_KEY = '0x7071676174650001';
+// Any fixed 64-bit key works; this one is "pqgate" 0x0001 in ASCII hex (0x7071676174650001),
+// written in decimal because PostgreSQL before 16 has no hex integer literals.
+const LOCK_KEY = '8102370872878497793';
 
 export interface MigrationReport {
   applied: string[];

@@ -1,0 +1,54 @@
+/**
+ * The compiled policy the gateway decides from: plain maps built once when policy or floors
+ * change, so a decision is a few lookups and never a database query.
+ */
+import type { FloorName } from './floors';
+
+export type PolicyMode = 'enforce' | 'monitor';
+
+export interface GlobalPolicy {
+  /** Every tool demands at least ML-KEM-768 when true. */
+  readonly enforcePqc: boolean;
+  /** Algorithms a session may use; empty means any registered suite. */
+  readonly allowedAlgos: readonly string[];
+  readonly blockDowngradeAttempts: boolean;
+  readonly alertOnLatencySpike: boolean;
+}
+
+export interface ToolEntry {
+  readonly floor?: FloorName;
+  readonly labels: readonly string[];
+  /** `held`: its definition changed and an admin has not approved it again. */
+  readonly status: 'active' | 'held';
+}
+
+export interface UpstreamEntry {
+  readonly floor?: FloorName;
+  readonly labels: readonly string[];
+  /** Keyed by tool name. Tools an upstream no longer lists are absent. */
+  readonly tools: ReadonlyMap<string, ToolEntry>;
+}
+
+export interface IdentityEntry {
+  readonly status: 'active' | 'suspended' | 'revoked';
+  /** Upstream slugs this identity may reach; empty means all. */
+  readonly allowedServers: readonly string[];
+}
+
+export interface PolicySnapshot {
+  /** Increases with every rebuild; sessions and audit events record which one decided. */
+  readonly epoch: number;
+  readonly mode: PolicyMode;
+  readonly global: GlobalPolicy;
+  readonly upstreams: ReadonlyMap<string, UpstreamEntry>;
+  /** Floors attached to labels, keyed by label name. */
+  readonly labelFloors: ReadonlyMap<string, FloorName>;
+  readonly identities: ReadonlyMap<string, IdentityEntry>;
+}
+
+export const DEFAULT_GLOBAL_POLICY: GlobalPolicy = Object.freeze({
+  enforcePqc: false,
+  allowedAlgos: Object.freeze([]),
+  blockDowngradeAttempts: true,
+  alertOnLatencySpike: true,
+});

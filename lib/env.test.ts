@@ -1,0 +1,72 @@
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { EnvError, parseEnv } from './env';
+import { ensureLocalSecrets } from './local-secrets';
+
+const base = { AUTH_SECRET: 'x'.repeat(43), PQGATE_ENVELOPE_KEY: 'A'.repeat(43) };
+
+function problems(env: Record<string, string>): string[] {
+  try {
+    parseEnv(env);
+    return [];
+  } catch (error) {
+    expect(error).toBeInstanceOf(EnvError);
+    return (error as EnvError).problems;
+  }
+}
+
+describe('parseEnv', () => {
+  it('fills defaults for the embedded database and the demo', () => {
+    const env = parseEnv(base);
+    expect(env.DATABASE_URL).toBeUndefined();
+    expect(env.PQGATE_DATA_DIR).toBe('.data');
+    expect(env.PQGATE_DEMO).toBe('1');
+    expect(env.PQGATE_DEMO_CLINIC_PORT).toBe(3101);
+  });
+
+  it('names each bad variable and what it expects', () => {
+    const found = problems({ ...base, DATABASE_URL: 'mysql://x', PQGATE_DEMO: 'yes', PQGATE_DEMO_CLINIC_PORT: '70000', AUTH_SECRET: 'short' });
+    expect(found).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^DATABASE_URL: expected a postgresql:\/\/ connection URL/),
+        expect.stringMatching(/^PQGATE_DEMO: expected 0 or 1/),
+        expect.stringMatching(/^PQGATE_DEMO_CLINIC_PORT: /),
+        expect.stringMatching(/^AUTH_SECRET: expected at least 32 characters/),
+      ]),
+    );
+  });
+
+  it('wants ADMIN_EMAIL and ADMIN_PASSWORD together', () => {
+    expect(problems({ ...base, ADMIN_EMAIL: 'a@example.com' })).toEqual([expect.stringMatching(/^ADMIN_PASSWORD: set both ADMIN_EMAIL and ADMIN_PASSWORD/)]);
+    expect(problems({ ...base, ADMIN_EMAIL: 'a@example.com', ADMIN_PASSWORD: 'long enough password' })).toEqual([]);
+  });
+
+  it('treats an empty variable as unset', () => {
+    expect(parseEnv({ ...base, DATABASE_URL: '' }).DATABASE_URL).toBeUndefined();
+  });
+});
+
+describe('ensureLocalSecrets', () => {
+  it('generates missing secrets once into a private file and reuses them', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'pqgate-secrets-')), 'nested', 'secrets.env');
+    const first: Record<string, string | undefined> = { PQGATE_SECRETS_FILE: file };
+    expect(ensureLocalSecrets(first).sort()).toEqual(['AUTH_SECRET', 'PQGATE_ENVELOPE_KEY']);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(() => parseEnv(first)).not.toThrow();
+
+    const second: Record<string, string | undefined> = { PQGATE_SECRETS_FILE: file };
+    ensureLocalSecrets(second);
+    expect(second.AUTH_SECRET).toBe(first.AUTH_SECRET);
+    expect(second.PQGATE_ENVELOPE_KEY).toBe(first.PQGATE_ENVELOPE_KEY);
+    expect(readFileSync(file, 'utf8')).toContain('do not commit');
+  });
+
+  it('leaves secrets given by the environment alone', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'pqgate-secrets-')), 'secrets.env');
+    const env: Record<string, string | undefined> = { ...base, PQGATE_SECRETS_FILE: file };
+    expect(ensureLocalSecrets(env)).toEqual([]);
+    expect(env.AUTH_SECRET).toBe(base.AUTH_SECRET);
+  });
+});
