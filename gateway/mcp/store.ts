@@ -1,0 +1,87 @@
+/**
+ * What the MCP gateway core needs from the outside world. `lib/gateway-store/` implements it
+ * over Prisma for the app; tests implement it in memory. Per-call lookups are synchronous on
+ * purpose: they read an in-memory snapshot the store keeps fresh, never the database
+ * (DESIGN.md §7: the hot path touches no database).
+ */
+import type { IdentityLookup, TicketKeyRing, KeyPair } from '../channel';
+import type { PolicySnapshot } from '../policy/snapshot';
+
+/** How the gateway reaches one upstream MCP server. Credentials are already decrypted. */
+export type UpstreamConfig =
+  | {
+      readonly slug: string;
+      readonly transport: 'http';
+      readonly url: string;
+      /** Extra request headers (e.g. Authorization), injected by the gateway, never logged. */
+      readonly headers: Readonly<Record<string, string>>;
+    }
+  | {
+      readonly slug: string;
+      readonly transport: 'stdio';
+      readonly command: string;
+      readonly args: readonly string[];
+      /** Environment for the child process (non-secret env plus decrypted credentials), never logged. */
+      readonly env: Readonly<Record<string, string>>;
+      readonly cwd?: string;
+    };
+
+/** A caller the gateway recognised, by API token or by identity key. */
+export interface Caller {
+  readonly identityId: string;
+  readonly identityName: string;
+}
+
+/** One tool as an upstream lists it (tools/list), for discovery and definition pinning. */
+export interface ListedTool {
+  readonly name: string;
+  readonly title?: string;
+  readonly description?: string;
+  readonly inputSchema: unknown;
+  readonly outputSchema?: unknown;
+  readonly annotations?: unknown;
+}
+
+/** One gateway decision, for discovery edges and the audit log (written in batches). */
+export interface TrafficEvent {
+  readonly time: number;
+  readonly requestId: string;
+  readonly upstream: string;
+  /** `tools/call`, `tools/list`, `resources/read`, `prompts/get`, … */
+  readonly method: string;
+  readonly tool?: string;
+  readonly identityId?: string;
+  /** The negotiated suite name, or `classical-bearer`. */
+  readonly suite: string;
+  readonly transport: 'pq' | 'bearer';
+  /** `allow`, `deny`, or `monitor` (denied by policy, let through in monitor mode). */
+  readonly decision: 'allow' | 'deny' | 'monitor';
+  readonly code: string;
+  readonly rule: string;
+  readonly epoch: number;
+  /** Upstream round-trip time in milliseconds, when the call reached the upstream. */
+  readonly latencyMs?: number;
+  /** Set when the upstream failed (down, timeout, crashed). */
+  readonly upstreamError?: string;
+}
+
+export interface GatewayStore {
+  /** The current compiled policy (rebuilt by the store when policy, floors, tools or identities change). */
+  snapshot(): PolicySnapshot;
+  /** How to reach an upstream, or undefined when no such server is registered. */
+  upstream(slug: string): UpstreamConfig | undefined;
+  /** The caller holding this bearer API token, or null (unknown, expired or revoked). */
+  authenticateToken(token: string): Caller | null;
+  /** The identity that owns an enrolled channel key id (hex), or null. */
+  callerForKey(keyIdHex: string): Caller | null;
+  /** Channel dependencies: identity public keys, the shared ticket key ring, gateway signing keys. */
+  readonly channel: {
+    readonly identities: IdentityLookup;
+    readonly keyRing: TicketKeyRing;
+    readonly gatewayKeys: readonly Pick<KeyPair, 'algorithm' | 'seed'>[];
+  };
+  /** Called with batches of traffic events (never on the request path). */
+  recordTraffic(events: readonly TrafficEvent[]): Promise<void>;
+  /** Called after the gateway listed an upstream's tools (on first connect and on a schedule). */
+  recordToolList(upstream: string, tools: readonly ListedTool[]): Promise<void>;
+}
