@@ -1,11 +1,12 @@
 import { closeDatabase, dbConnection, ensureMigrated } from './db';
 import { env } from './env';
 import { seedDemo } from './demo/seed-demo';
+import { ensureGatewayKeys } from './keys/gateway-keys';
 import { ensureFirstAdmin } from './users/ensure-first-admin';
 
 /**
  * Everything the server does once before it answers: apply migrations, create the first
- * admin, register the demo. Called from instrumentation.ts, so `next start` alone is enough.
+ * admin and the gateway's keys, register the demo. Called from instrumentation.ts, so `next start` alone is enough.
  */
 export async function bootstrap(log: (line: string) => void = console.log): Promise<void> {
   const e = env();
@@ -13,6 +14,7 @@ export async function bootstrap(log: (line: string) => void = console.log): Prom
   const where = dbConnection();
   log(`pqgate: database ${where.kind} (${where.location}); ${report.applied.length} migration(s) applied, ${report.alreadyApplied} already in place`);
   await ensureFirstAdmin({ email: e.ADMIN_EMAIL, password: e.ADMIN_PASSWORD }, log);
+  await ensureGatewayKeys();
   if (e.PQGATE_DEMO === '1') await seedDemo(e);
   const shutdown = () => {
     closeDatabase().finally(() => process.exit(0));

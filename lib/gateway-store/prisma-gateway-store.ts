@@ -1,0 +1,96 @@
+import type { PublicKeyRecord } from '@/gateway/channel';
+import { getCryptoProvider, toHex } from '@/gateway/crypto';
+import type { Caller, GatewayStore, ListedTool, TrafficEvent, UpstreamConfig } from '@/gateway/mcp/store';
+import type { PolicySnapshot } from '@/gateway/policy/snapshot';
+import { DatabaseTicketKeyRing, loadGatewaySigningKeys } from '../keys/gateway-keys';
+import { buildCompiledState, type CompiledState } from './build-snapshot';
+import { bumpGatewayEpoch, readGatewayEpoch } from './gateway-epoch';
+import { recordToolList } from './record-tool-list';
+import { recordTraffic } from './record-traffic';
+
+/** The SHA-256 of an API token, hex: how tokens are stored and looked up. */
+export function apiTokenHash(token: string): string {
+  return toHex(getCryptoProvider().hash('SHA-256').digest(new TextEncoder().encode(token)));
+}
+
+/**
+ * The app's GatewayStore: a compiled in-memory copy of everything the gateway looks up per
+ * call, rebuilt when the gateway epoch changes (at once on the replica that changed it, within
+ * a poll interval on the others), and batched writes for traffic and tool lists.
+ */
+export class PrismaGatewayStore implements GatewayStore {
+  private state!: CompiledState;
+  private timer?: NodeJS.Timeout;
+  private rebuilding?: Promise<void>;
+  readonly channel: GatewayStore['channel'];
+
+  private constructor(gatewayKeys: GatewayStore['channel']['gatewayKeys']) {
+    this.channel = {
+      identities: async (keyId: Uint8Array): Promise<PublicKeyRecord | null> => this.state.identityKeys.get(toHex(keyId))?.record ?? null,
+      keyRing: new DatabaseTicketKeyRing(),
+      gatewayKeys,
+    };
+  }
+
+  /** Loads the gateway keys and the first snapshot, then polls for changes every `pollMs`. */
+  static async open(options: { pollMs?: number } = {}): Promise<PrismaGatewayStore> {
+    const store = new PrismaGatewayStore(await loadGatewaySigningKeys());
+    await store.rebuild(await readGatewayEpoch());
+    const pollMs = options.pollMs ?? 1000;
+    if (pollMs > 0) {
+      store.timer = setInterval(() => {
+        readGatewayEpoch()
+          .then((epoch) => (epoch !== store.state.snapshot.epoch ? store.rebuild(epoch) : undefined))
+          .catch((error) => console.error('pqgate: gateway snapshot refresh failed; serving the previous one', error));
+      }, pollMs);
+      store.timer.unref();
+    }
+    return store;
+  }
+
+  /** Rebuilds now (after a change made in this process). Concurrent calls share one rebuild. */
+  async rebuild(epoch?: number): Promise<void> {
+    this.rebuilding ??= (async () => {
+      try {
+        this.state = await buildCompiledState(epoch ?? (await readGatewayEpoch()));
+      } finally {
+        this.rebuilding = undefined;
+      }
+    })();
+    return this.rebuilding;
+  }
+
+  snapshot(): PolicySnapshot {
+    return this.state.snapshot;
+  }
+
+  upstream(slug: string): UpstreamConfig | undefined {
+    return this.state.upstreamConfigs.get(slug);
+  }
+
+  authenticateToken(token: string): Caller | null {
+    const found = this.state.tokens.get(apiTokenHash(token));
+    if (!found) return null;
+    if (found.expiresAt !== null && found.expiresAt <= Date.now()) return null;
+    return found.caller;
+  }
+
+  callerForKey(keyIdHex: string): Caller | null {
+    return this.state.identityKeys.get(keyIdHex.toLowerCase())?.caller ?? null;
+  }
+
+  recordTraffic(events: readonly TrafficEvent[]): Promise<void> {
+    return recordTraffic(events, this.state.upstreamIds);
+  }
+
+  async recordToolList(upstream: string, tools: readonly ListedTool[]): Promise<void> {
+    const changes = await recordToolList(upstream, tools);
+    if (changes.added.length || changes.held.length || changes.removed.length) {
+      await this.rebuild(await bumpGatewayEpoch());
+    }
+  }
+
+  close(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+}
