@@ -28,7 +28,7 @@ const TOOLS = [
 ];
 
 describe('PrismaGatewayStore', () => {
-  let store: InstanceType<typeof PrismaGatewayStore>;
+  let store: Awaited<ReturnType<typeof PrismaGatewayStore.open>>;
   let identityId: string;
   const token = 'pqg_test_token_value_0123456789abcdef';
   const identityKey = generateKeyPair('ML-DSA-65');
