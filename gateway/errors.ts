@@ -29,7 +29,13 @@ export const GATEWAY_ERRORS = {
   provider_unavailable: { status: 500, advice: 'The requested crypto provider is not available in this runtime; use PQGATE_CRYPTO_PROVIDER=auto or noble.' },
   invalid_argument: { status: 500, advice: 'The gateway was called with invalid arguments; this is a bug in the caller.' },
   internal_error: { status: 500, advice: 'The gateway failed unexpectedly; retry, and report it if it persists.' },
-} as const satisfies Record<string, { status: 400 | 401 | 403 | 500; advice: string }>;
+  unauthenticated: { status: 401, advice: 'Send `Authorization: Bearer <API token>` with a token issued on the Identities page of the console, or connect through `pqgate connect` with an enrolled identity key.' },
+  unknown_server: { status: 404, advice: 'Check the URL (/api/mcp/<server>) against the Servers page of the console.' },
+  body_too_large: { status: 413, advice: 'The request body exceeds the gateway limit; send a smaller request.' },
+  policy_denied: { status: 403, advice: 'The policy refused this request; the message says which floor applies and how to comply.' },
+  upstream_unavailable: { status: 502, advice: 'The gateway keeps serving other servers; retry later, or check the server on the Servers page.' },
+  upstream_timeout: { status: 504, advice: 'The upstream server is slow or stuck; retry later, or ask an admin to raise the upstream timeout.' },
+} as const satisfies Record<string, { status: 400 | 401 | 403 | 404 | 413 | 500 | 502 | 504; advice: string }>;
 
 /** Closed union of stable error codes. */
 export type GatewayErrorCode = keyof typeof GATEWAY_ERRORS;

@@ -2,7 +2,7 @@
  * The client library: `connect()` performs the handshake, and the returned session encrypts
  * requests and decrypts responses, re-handshaking when the ticket expires or is refused.
  */
-import { getCryptoProvider, getSuite, identityFitsSuite, meetsMinimum, SUITES, toHex, type CryptoProvider, type Suite } from '../crypto';
+import { getCryptoProvider, getSuite, identityFitsSuite, meetsMinimum, SUITES, toHex, wipe, type CryptoProvider, type Suite } from '../crypto';
 import { GATEWAY_ERRORS, GatewayError, type GatewayErrorCode } from '../errors';
 import type { ChannelEvent, EventSink } from './events';
 import { createClientFinish, createClientHello, processServerHello, type ClientHandshakeResult, type ClientHelloState, type Random } from './handshake';
@@ -125,6 +125,7 @@ export async function connect(url: string, identity: KeyPair, options: ConnectOp
     try {
       result = processServerHello(provider, state, resp.serverHello, options.trustedGatewayKeys);
     } catch (e) {
+      wipe(...state.offers.map((o) => o.seed));
       if (e instanceof GatewayError) {
         emit({ type: e.code === 'downgrade_detected' ? 'downgrade' : e.code === 'bad_signature' ? 'bad_signature' : 'handshake_failed', code: e.code });
         if (e.code === 'downgrade_detected') await reportDowngrade(state, resp.cookie, resp.serverHello);
@@ -132,7 +133,10 @@ export async function connect(url: string, identity: KeyPair, options: ConnectOp
       throw e;
     }
     const sealedFinish = createClientFinish(provider, result, key);
-    return { result, keys: deriveTrafficKeys(provider, result.suite, result.applicationSecret), cookie: resp.cookie, sealedFinish, expiresAt: Infinity, nextSeq: 0 };
+    const keys = deriveTrafficKeys(provider, result.suite, result.applicationSecret);
+    // Only the traffic keys are needed from here on.
+    wipe(result.handshakeSecret, result.applicationSecret, ...state.offers.map((o) => o.seed));
+    return { result, keys, cookie: resp.cookie, sealedFinish, expiresAt: Infinity, nextSeq: 0 };
   }
 
   async function send(s: Established, route: string, body: Uint8Array): Promise<Uint8Array> {

@@ -6,7 +6,7 @@
 import { equalBytes, getSuiteById, identityFitsSuite, meetsMinimum, wipe, type CryptoProvider, type Suite } from '../crypto';
 import { GatewayError } from '../errors';
 import { keyIdOf, type LoadedKey, type PublicKeyRecord } from './identity';
-import { AAD_LABEL, deriveHandshakeKeys, deriveHandshakeSecret, deriveSession, SIGNATURE_CONTEXT, transcriptHash } from './key-schedule';
+import { AAD_LABEL, deriveClientHandshakeKey, deriveFinishedKey, deriveHandshakeSecret, deriveSession, SIGNATURE_CONTEXT, transcriptHash } from './key-schedule';
 import * as wire from './wire';
 
 /** Randomness source; tests inject a deterministic one. */
@@ -84,9 +84,9 @@ export function respondToClientHello(provider: CryptoProvider, input: ServerHell
   const beforeFinished = wire.encodeServerHello({ ...fields, signature, finished: empty });
   const hs = deriveHandshakeSecret(provider, suite, sharedSecret, hello.clientNonce, serverNonce);
   wipe(sharedSecret);
-  const keys = deriveHandshakeKeys(provider, suite, hs, new Uint8Array(0));
-  const finished = provider.hash(suite.hash).hmac(keys.serverFinishedKey, transcriptHash(provider, suite, input.helloBytes, beforeFinished));
-  wipe(keys.serverFinishedKey, keys.clientFinishedKey, keys.clientHandshakeKey, keys.clientHandshakeIv);
+  const finishedKey = deriveFinishedKey(provider, suite, hs, 'server');
+  const finished = provider.hash(suite.hash).hmac(finishedKey, transcriptHash(provider, suite, input.helloBytes, beforeFinished));
+  wipe(finishedKey);
   const serverHello = wire.encodeServerHello({ ...fields, signature, finished });
   const cookie: wire.CookieState = {
     suite,
@@ -147,9 +147,10 @@ export function processServerHello(provider: CryptoProvider, state: ClientHelloS
   const ss = provider.kem(suite.kem).decapsulate(sh.kemCipherText, offer.seed);
   const hs = deriveHandshakeSecret(provider, suite, ss, hello.clientNonce, sh.serverNonce);
   wipe(ss);
-  const keys = deriveHandshakeKeys(provider, suite, hs, empty);
+  const finishedKey = deriveFinishedKey(provider, suite, hs, 'server');
   const beforeFinished = wire.encodeServerHello({ ...sh, finished: empty });
-  const expected = provider.hash(suite.hash).hmac(keys.serverFinishedKey, transcriptHash(provider, suite, state.helloBytes, beforeFinished));
+  const expected = provider.hash(suite.hash).hmac(finishedKey, transcriptHash(provider, suite, state.helloBytes, beforeFinished));
+  wipe(finishedKey);
   if (!equalBytes(expected, sh.finished)) throw new GatewayError('bad_finished', 'server Finished MAC does not verify');
   const th = transcriptHash(provider, suite, state.helloBytes, serverHelloBytes);
   return { suite, serverHello: sh, transcriptHash: th, handshakeSecret: hs, ...deriveSession(provider, suite, hs, th) };
@@ -165,22 +166,23 @@ function finishMacInput(provider: CryptoProvider, suite: Suite, th: Uint8Array, 
 export function createClientFinish(provider: CryptoProvider, result: Pick<ClientHandshakeResult, 'suite' | 'transcriptHash' | 'handshakeSecret'>, identity: LoadedKey, deterministic = false): Uint8Array {
   const { suite, transcriptHash: th, handshakeSecret: hs } = result;
   if (!identityFitsSuite(suite, identity.algorithm)) throw new GatewayError('identity_mismatch', `suite ${suite.name} needs an identity at least as strong as ${suite.signature}`);
-  const keys = deriveHandshakeKeys(provider, suite, hs, th);
   const signature = identity.signer.sign(th, SIGNATURE_CONTEXT.client, { deterministic });
-  const finished = provider.hash(suite.hash).hmac(keys.clientFinishedKey, finishMacInput(provider, suite, th, identity.keyId, signature));
+  const finishedKey = deriveFinishedKey(provider, suite, hs, 'client');
+  const finished = provider.hash(suite.hash).hmac(finishedKey, finishMacInput(provider, suite, th, identity.keyId, signature));
   const pt = wire.encodeFinishPlaintext({ identityKeyId: identity.keyId, signature, finished });
+  const k = deriveClientHandshakeKey(provider, suite, hs, th);
   try {
-    return provider.aead(suite.aead).seal(keys.clientHandshakeKey, keys.clientHandshakeIv, pt, AAD_LABEL.finish);
+    return provider.aead(suite.aead).seal(k.key, k.iv, pt, AAD_LABEL.finish);
   } finally {
-    wipe(keys.clientHandshakeKey, keys.clientFinishedKey, keys.serverFinishedKey, pt);
+    wipe(k.key, finishedKey, pt);
   }
 }
 
 /** Decrypts and parses the client's Finish (before the identity lookup). */
 export function openClientFinish(provider: CryptoProvider, cookie: wire.CookieState, sealedFinish: Uint8Array): wire.FinishPlaintext {
-  const keys = deriveHandshakeKeys(provider, cookie.suite, cookie.handshakeSecret, cookie.transcriptHash);
-  const pt = provider.aead(cookie.suite.aead).open(keys.clientHandshakeKey, keys.clientHandshakeIv, sealedFinish, AAD_LABEL.finish);
-  wipe(keys.clientHandshakeKey);
+  const k = deriveClientHandshakeKey(provider, cookie.suite, cookie.handshakeSecret, cookie.transcriptHash);
+  const pt = provider.aead(cookie.suite.aead).open(k.key, k.iv, sealedFinish, AAD_LABEL.finish);
+  wipe(k.key);
   if (!pt) throw new GatewayError('bad_finished', 'client Finish does not decrypt under this handshake');
   return wire.parseFinishPlaintext(pt, cookie.suite);
 }
@@ -194,9 +196,9 @@ export function verifyClientFinish(provider: CryptoProvider, cookie: wire.Cookie
   if (!provider.signature(identity.algorithm).verify(fin.signature, th, identity.publicKey, SIGNATURE_CONTEXT.client)) {
     throw new GatewayError('bad_signature', 'client signature over the transcript does not verify');
   }
-  const keys = deriveHandshakeKeys(provider, suite, hs, th);
-  const expected = provider.hash(suite.hash).hmac(keys.clientFinishedKey, finishMacInput(provider, suite, th, fin.identityKeyId, fin.signature));
-  wipe(keys.clientFinishedKey, keys.clientHandshakeKey);
+  const finishedKey = deriveFinishedKey(provider, suite, hs, 'client');
+  const expected = provider.hash(suite.hash).hmac(finishedKey, finishMacInput(provider, suite, th, fin.identityKeyId, fin.signature));
+  wipe(finishedKey);
   if (!equalBytes(expected, fin.finished)) throw new GatewayError('bad_finished', 'client Finished MAC does not verify');
   return deriveSession(provider, suite, hs, th);
 }

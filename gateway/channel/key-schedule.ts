@@ -63,18 +63,29 @@ export function deriveHandshakeSecret(provider: CryptoProvider, suite: Suite, sh
   return hkdfExtract(provider.hash(suite.hash), concatBytes(clientNonce, serverNonce), sharedSecret);
 }
 
+/** Finished MAC key of one side: depends only on the handshake secret (the MAC covers the transcript). */
+export function deriveFinishedKey(provider: CryptoProvider, suite: Suite, hs: Uint8Array, side: 'server' | 'client'): Uint8Array {
+  const h = provider.hash(suite.hash);
+  return expandLabel(h, hs, side === 'server' ? LABELS.serverFinished : LABELS.clientFinished, new Uint8Array(0), h.outputLength);
+}
+
+/** The client's handshake AEAD key and IV (for the sealed Finish), bound to the transcript through the full ServerHello. */
+export function deriveClientHandshakeKey(provider: CryptoProvider, suite: Suite, hs: Uint8Array, thServerHello: Uint8Array): { key: Uint8Array; iv: Uint8Array } {
+  const h = provider.hash(suite.hash);
+  return { key: expandLabel(h, hs, LABELS.clientHandshakeKey, thServerHello, 32), iv: expandLabel(h, hs, LABELS.clientHandshakeIv, thServerHello, 12) };
+}
+
 /**
- * Handshake keys. Finished keys depend only on the secret (the MACs cover the transcript);
- * the client's handshake AEAD key is bound to the transcript through the full ServerHello.
+ * All four handshake keys at once (the known-answer vector lists them). The hot paths derive
+ * only the one they need: each label costs an HMAC.
  */
 export function deriveHandshakeKeys(provider: CryptoProvider, suite: Suite, hs: Uint8Array, thServerHello: Uint8Array): HandshakeKeys {
-  const h = provider.hash(suite.hash);
-  const none = new Uint8Array(0);
+  const c = deriveClientHandshakeKey(provider, suite, hs, thServerHello);
   return {
-    serverFinishedKey: expandLabel(h, hs, LABELS.serverFinished, none, h.outputLength),
-    clientFinishedKey: expandLabel(h, hs, LABELS.clientFinished, none, h.outputLength),
-    clientHandshakeKey: expandLabel(h, hs, LABELS.clientHandshakeKey, thServerHello, 32),
-    clientHandshakeIv: expandLabel(h, hs, LABELS.clientHandshakeIv, thServerHello, 12),
+    serverFinishedKey: deriveFinishedKey(provider, suite, hs, 'server'),
+    clientFinishedKey: deriveFinishedKey(provider, suite, hs, 'client'),
+    clientHandshakeKey: c.key,
+    clientHandshakeIv: c.iv,
   };
 }
 

@@ -12,6 +12,17 @@ import { encodeSealedBox, parseSealedBox, SealedKind } from './wire';
 
 type Kind = keyof typeof SealedKind;
 
+// Subkeys are cached per ring-key object (two HMACs saved on every seal and open). The cache is
+// weak, so a key the ring drops is collected with its subkeys; a ring should return the same
+// Uint8Array for a version to benefit.
+const subkeys = new WeakMap<Uint8Array, Partial<Record<Kind, Uint8Array>>>();
+
+function subkeyFor(provider: CryptoProvider, ringKey: Uint8Array, kind: Kind): Uint8Array {
+  let entry = subkeys.get(ringKey);
+  if (!entry) subkeys.set(ringKey, (entry = {}));
+  return (entry[kind] ??= deriveRingSubkey(provider, ringKey, kind));
+}
+
 function aad(kind: Kind, version: number): Uint8Array {
   return concatBytes(AAD_LABEL[kind], Uint8Array.of(SealedKind[kind], version >>> 24, (version >>> 16) & 255, (version >>> 8) & 255, version & 255));
 }
@@ -19,13 +30,12 @@ function aad(kind: Kind, version: number): Uint8Array {
 /** Seals `plaintext` under the ring's current key. */
 export async function sealState(provider: CryptoProvider, ring: TicketKeyRing, kind: Kind, plaintext: Uint8Array, random: (n: number) => Uint8Array): Promise<Uint8Array> {
   const { version, key } = await ring.current();
-  const subkey = deriveRingSubkey(provider, key, kind);
   const nonce = random(12);
   try {
-    const ciphertext = provider.aead('AES-256-GCM').seal(subkey, nonce, plaintext, aad(kind, version));
+    const ciphertext = provider.aead('AES-256-GCM').seal(subkeyFor(provider, key, kind), nonce, plaintext, aad(kind, version));
     return encodeSealedBox({ kind: SealedKind[kind], keyVersion: version, nonce, ciphertext });
   } finally {
-    wipe(subkey, plaintext);
+    wipe(plaintext);
   }
 }
 
@@ -38,12 +48,7 @@ export async function openState(provider: CryptoProvider, ring: TicketKeyRing, k
   const box = parseSealedBox(bytes, SealedKind[kind]);
   const k = box.keyVersion >= (await ring.minimumVersion()) ? await ring.get(box.keyVersion) : null;
   if (!k) throw new GatewayError(code, `${kind} key version ${box.keyVersion} is not accepted`);
-  const subkey = deriveRingSubkey(provider, k.key, kind);
-  try {
-    const pt = provider.aead('AES-256-GCM').open(subkey, box.nonce, box.ciphertext, aad(kind, box.keyVersion));
-    if (!pt) throw new GatewayError(code, `${kind} failed authentication`);
-    return pt;
-  } finally {
-    wipe(subkey);
-  }
+  const pt = provider.aead('AES-256-GCM').open(subkeyFor(provider, k.key, kind), box.nonce, box.ciphertext, aad(kind, box.keyVersion));
+  if (!pt) throw new GatewayError(code, `${kind} failed authentication`);
+  return pt;
 }

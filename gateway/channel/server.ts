@@ -133,7 +133,7 @@ export function createChannelServer(deps: ChannelServerDeps): ChannelServer {
       if (e instanceof GatewayError && e.code === 'bad_record') emit({ type: 'bad_record', code: 'bad_record', sessionId: info.sessionId });
       throw e;
     } finally {
-      wipe(keys.c2s.key, keys.s2c.key);
+      wipe(keys.c2s.key, keys.s2c.key, t.applicationSecret);
     }
   }
 
@@ -144,6 +144,7 @@ export function createChannelServer(deps: ChannelServerDeps): ChannelServer {
     let session;
     try {
       session = verifyClientFinish(provider, cookie, fin, identity);
+      wipe(cookie.handshakeSecret);
     } catch (e) {
       if (e instanceof GatewayError && e.code === 'bad_signature') {
         emit({ type: 'bad_signature', code: 'bad_signature', suite: cookie.suite.name, identityKeyId: displayKeyId(fin.identityKeyId) });

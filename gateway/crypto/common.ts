@@ -23,6 +23,9 @@ export const SIGNATURE_LENGTHS: Readonly<Record<SignatureId, SignatureLengths>> 
 /** Digest lengths. */
 export const HASH_LENGTHS: Readonly<Record<HashId, number>> = Object.freeze({ 'SHA-256': 32, 'SHA-384': 48 });
 
+/** Options `Signer.sign` accepts; anything else is refused. */
+export const SIGN_OPTION_KEYS = ['deterministic'] as const;
+
 /** Shape shared by both AEADs. */
 export const AEAD_SHAPE = Object.freeze({ keyLength: 32, nonceLength: 12, tagLength: 16 } as const);
 

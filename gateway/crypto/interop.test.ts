@@ -71,13 +71,28 @@ describe.skipIf(nativeCase.skip)(title, () => {
     });
   }
 
-  it('SHA-256/SHA-384 digests and HMACs agree', () => {
+  it('SHA-256/SHA-384 digests and HMACs agree, for keys shorter, equal to and longer than a block', () => {
     for (const [dir, from, to] of pairs()) {
       for (const h of ['SHA-256', 'SHA-384'] as const) {
         const data = from.randomBytes(77);
         expect(toHex(to.hash(h).digest(data)), dir).toBe(toHex(from.hash(h).digest(data)));
-        expect(toHex(to.hash(h).hmac(data.subarray(0, 9), data)), dir).toBe(toHex(from.hash(h).hmac(data.subarray(0, 9), data)));
+        for (const keyLength of [0, 9, 48, 64, 128, 200]) {
+          const key = from.randomBytes(keyLength);
+          expect(toHex(to.hash(h).hmac(key, data)), `${dir} ${h} key ${keyLength}`).toBe(toHex(from.hash(h).hmac(key, data)));
+        }
       }
     }
+  });
+
+  it('both refuse a low-order X25519 public key with invalid_key', () => {
+    for (const [dir, from] of pairs()) {
+      expect(() => from.kem('X25519').encapsulate(new Uint8Array(32)), dir).toThrow(expect.objectContaining({ code: 'invalid_key' }));
+      expect(() => from.kem('X25519').decapsulate(new Uint8Array(32), from.randomBytes(32)), dir).toThrow(expect.objectContaining({ code: 'invalid_key' }));
+    }
+  });
+
+  it('native HMAC-SHA-256 matches RFC 4231 test case 2', () => {
+    const mac = nativeCase.get().hash('SHA-256').hmac(new TextEncoder().encode('Jefe'), new TextEncoder().encode('what do ya want for nothing?'));
+    expect(toHex(mac)).toBe('5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843');
   });
 });

@@ -5,8 +5,8 @@
  */
 import * as nodeCrypto from 'node:crypto';
 import { GatewayError } from '../errors';
-import { assertBytes, concatBytes, utf8, wipe } from './bytes';
-import { AEAD_SHAPE, HASH_LENGTHS, KEM_LENGTHS, SIGNATURE_LENGTHS, checkContext, checkSharedSecret, ed25519Message, guardKey, pick } from './common';
+import { assertBytes, assertKnownOptions, concatBytes, utf8, wipe } from './bytes';
+import { AEAD_SHAPE, HASH_LENGTHS, KEM_LENGTHS, SIGNATURE_LENGTHS, checkContext, checkSharedSecret, ed25519Message, guardKey, pick, SIGN_OPTION_KEYS } from './common';
 import type { Aead, CryptoProvider, Hash, Kem, SignatureScheme, Signer } from './provider';
 import type { AeadId, HashId, KemId, SignatureId } from './suites';
 
@@ -154,6 +154,7 @@ function nativeSignature(id: SignatureId): SignatureScheme {
         sign(message: Uint8Array, context: Uint8Array, options?: { deterministic?: boolean }) {
           assertBytes(message, undefined, 'message');
           checkContext(context);
+          assertKnownOptions(options, SIGN_OPTION_KEYS, 'sign options');
           if (isEd) return u8(nc.sign(null, ed25519Message(message, context), { key }));
           if (options?.deterministic) throw new GatewayError('invalid_argument', `${id}: node:crypto has no deterministic ML-DSA signing; use the noble provider`);
           return u8(nc.sign(null, message, { key, context }));
@@ -204,14 +205,30 @@ function nativeAead(id: AeadId): Aead {
   });
 }
 
+/**
+ * HMAC per RFC 2104 over the native hash. Node 24's createHmac spends ~10 us importing the raw key
+ * as a KeyObject on every call, more than the MAC itself; two hash passes cost ~3 us.
+ */
+function rfc2104(alg: 'sha256' | 'sha384', blockSize: number, key: Uint8Array, data: Uint8Array): Uint8Array {
+  const k = new Uint8Array(blockSize);
+  k.set(key.length > blockSize ? u8(nodeCrypto.createHash(alg).update(key).digest()) : key);
+  const pad = new Uint8Array(blockSize);
+  for (let i = 0; i < blockSize; i++) pad[i] = k[i]! ^ 0x36;
+  const inner = nodeCrypto.createHash(alg).update(pad).update(data).digest();
+  for (let i = 0; i < blockSize; i++) pad[i] = k[i]! ^ 0x5c;
+  const out = u8(nodeCrypto.createHash(alg).update(pad).update(inner).digest());
+  wipe(k, pad, u8(inner));
+  return out;
+}
+
 function nativeHash(id: HashId): Hash {
   const alg = id === 'SHA-384' ? 'sha384' : 'sha256';
+  const blockSize = id === 'SHA-384' ? 128 : 64;
   return Object.freeze({
     id,
     outputLength: HASH_LENGTHS[id],
     digest: (data: Uint8Array) => u8(nodeCrypto.createHash(alg).update(assertBytes(data, undefined, 'data')).digest()),
-    hmac: (key: Uint8Array, data: Uint8Array) =>
-      u8(nodeCrypto.createHmac(alg, assertBytes(key, undefined, 'key')).update(assertBytes(data, undefined, 'data')).digest()),
+    hmac: (key: Uint8Array, data: Uint8Array) => rfc2104(alg, blockSize, assertBytes(key, undefined, 'key'), assertBytes(data, undefined, 'data')),
   });
 }
 

@@ -11,8 +11,8 @@ import { randomBytes as nobleRandomBytes } from '@noble/hashes/utils.js';
 import { ml_kem768_x25519 } from '@noble/post-quantum/hybrid.js';
 import { ml_dsa65, ml_dsa87 } from '@noble/post-quantum/ml-dsa.js';
 import { ml_kem1024, ml_kem768 } from '@noble/post-quantum/ml-kem.js';
-import { assertBytes, wipe } from './bytes';
-import { AEAD_SHAPE, HASH_LENGTHS, KEM_LENGTHS, SIGNATURE_LENGTHS, checkContext, ed25519Message, checkSharedSecret, guardKey, pick } from './common';
+import { assertBytes, assertKnownOptions, wipe } from './bytes';
+import { AEAD_SHAPE, HASH_LENGTHS, KEM_LENGTHS, SIGNATURE_LENGTHS, checkContext, ed25519Message, checkSharedSecret, guardKey, pick, SIGN_OPTION_KEYS } from './common';
 import type { Aead, CryptoProvider, Hash, Kem, SignatureScheme, Signer } from './provider';
 import type { AeadId, HashId, KemId, SignatureId } from './suites';
 
@@ -97,6 +97,7 @@ function mlDsa(id: 'ML-DSA-65' | 'ML-DSA-87', impl: typeof ml_dsa65): SignatureS
         sign(message: Uint8Array, context: Uint8Array, options?: { deterministic?: boolean }) {
           assertBytes(message, undefined, 'message');
           checkContext(context);
+          assertKnownOptions(options, SIGN_OPTION_KEYS, 'sign options');
           const extraEntropy = options?.deterministic ? (false as const) : undefined;
           return impl.sign(message, secretKey, { context, extraEntropy });
         },
@@ -127,7 +128,10 @@ function ed25519Scheme(): SignatureScheme {
       return Object.freeze({
         publicKey: ed25519.getPublicKey(sk),
         // Ed25519 is deterministic already (RFC 8032); the option changes nothing.
-        sign: (message: Uint8Array, context: Uint8Array) => ed25519.sign(ed25519Message(message, context), sk),
+        sign(message: Uint8Array, context: Uint8Array, options?: { deterministic?: boolean }) {
+          assertKnownOptions(options, SIGN_OPTION_KEYS, 'sign options');
+          return ed25519.sign(ed25519Message(assertBytes(message, undefined, 'message'), context), sk);
+        },
       });
     },
     verify(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array, context: Uint8Array) {

@@ -55,3 +55,19 @@ describe('provider selection', () => {
     }
   });
 });
+
+describe('provider entry points', () => {
+  const p = getCryptoProvider('noble');
+  it('refuse wrong lengths, unknown options and unknown algorithms', () => {
+    expect(() => p.kem('X-Wing').publicKeyFromSeed(new Uint8Array(31))).toThrow(/seed must be 32 bytes/);
+    expect(() => p.kem('ML-KEM-1024').encapsulate(new Uint8Array(1567))).toThrow(/public key must be 1568 bytes/);
+    expect(() => p.aead('AES-256-GCM').seal(new Uint8Array(16), new Uint8Array(12), new Uint8Array(1), new Uint8Array(0))).toThrow(/key must be 32 bytes/);
+    const signer = p.signature('Ed25519').importSigner(new Uint8Array(32));
+    expect(() => signer.sign(new Uint8Array(1), new Uint8Array(0), { extraEntropy: true } as never)).toThrow(/unknown option "extraEntropy"/);
+    expect(() => p.kem('RSA' as never)).toThrow(/unknown KEM "RSA"; known: X25519, X-Wing, ML-KEM-768, ML-KEM-1024/);
+  });
+
+  it('refuse an all-zero X25519 shared secret (low-order peer key)', () => {
+    expect(() => p.kem('X25519').encapsulate(new Uint8Array(32))).toThrow(expect.objectContaining({ code: 'invalid_key' }));
+  });
+});

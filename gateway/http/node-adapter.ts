@@ -1,0 +1,80 @@
+/**
+ * Runs a `Request → Response` core on a plain `node:http` server (tests, benches, a standalone
+ * gateway). The few lines hono's node adapter needs: build a web Request from the incoming
+ * message, stream the Response back, and abort the Request when the client goes away.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
+
+/** A core from web Request to web Response. */
+export type FetchHandler = (request: Request) => Promise<Response>;
+
+/** A listening server. */
+export interface NodeServer {
+  /** `http://host:port` (no trailing slash). */
+  readonly origin: string;
+  readonly server: Server;
+  close(): Promise<void>;
+}
+
+function toRequest(req: IncomingMessage, origin: string, signal: AbortSignal): Request {
+  const headers = new Headers();
+  for (const [k, v] of Object.entries(req.headers)) {
+    if (Array.isArray(v)) for (const x of v) headers.append(k, x);
+    else if (v !== undefined) headers.set(k, v);
+  }
+  const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
+  return new Request(new URL(req.url ?? '/', origin), {
+    method: req.method,
+    headers,
+    signal,
+    ...(hasBody ? { body: Readable.toWeb(req) as ReadableStream<Uint8Array>, duplex: 'half' } : {}),
+  } as RequestInit);
+}
+
+async function send(res: ServerResponse, response: Response): Promise<void> {
+  res.writeHead(response.status, [...response.headers].flat());
+  if (!response.body) return void res.end();
+  // Streaming keeps SSE responses flowing as events are produced.
+  res.flushHeaders();
+  const reader = response.body.getReader();
+  res.once('close', () => void reader.cancel().catch(() => undefined));
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    res.write(value);
+  }
+  res.end();
+}
+
+/** Serves `handler` on `port` (0 picks a free one). */
+export async function serveNode(handler: FetchHandler, options: { port?: number; host?: string } = {}): Promise<NodeServer> {
+  const host = options.host ?? '127.0.0.1';
+  const server = createServer((req, res) => {
+    const aborter = new AbortController();
+    res.once('close', () => aborter.abort());
+    const origin = `http://${req.headers.host ?? host}`;
+    handler(toRequest(req, origin, aborter.signal))
+      .then((response) => send(res, response))
+      .catch(() => {
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' }).end('{"error":{"code":"internal_error"}}');
+        else res.end();
+      });
+  });
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    origin: `http://${host}:${port}`,
+    server,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}

@@ -1,0 +1,190 @@
+/**
+ * The MCP gateway core: `handle(request, server)` from a web `Request` to a `Response` (hono
+ * style), with the store, clock and randomness injected. Under `<base>/<server>` it speaks MCP
+ * Streamable HTTP to bearer-token clients; under `<base>/<server>/pq/…` the post-quantum channel
+ * to the `pqgate connect` connector. Both reach the same proxy sessions and the same policy.
+ */
+import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import { createChannelServer, type ChannelServer, type EventSink } from '../channel';
+import { getCryptoProvider, toBase64Url, toHex } from '../crypto';
+import { GatewayError } from '../errors';
+import { createChannelDownstream } from './channel-downstream';
+import { gatewayPublicKeys } from './gateway-keys';
+import { createHttpDownstream } from './http-downstream';
+import { jsonRpcErrorResponse } from './json-rpc-errors';
+import { createProxyServer, type ToolListMode } from './proxy-server';
+import { bearerContext } from './session-context';
+import type { GatewayStore } from './store';
+import { createTrafficRecorder } from './traffic-recorder';
+import { createUpstreamPool, type UpstreamPoolOptions, type UpstreamStatus } from './upstream-pool';
+
+/** Tunables; every one has a default. */
+export interface McpGatewayOptions extends UpstreamPoolOptions {
+  /** Largest accepted Streamable HTTP body; larger ones get 413 before parsing. Default 4 MiB. */
+  readonly maxBodyBytes?: number;
+  /** `filter` hides tools the session may not call from tools/list; `mark` keeps them, annotated. Default `filter`. */
+  readonly toolListMode?: ToolListMode;
+  /** Traffic events are written every `trafficIntervalMs` (default 500) or `trafficMaxBatch` events (default 500). */
+  readonly trafficIntervalMs?: number;
+  readonly trafficMaxBatch?: number;
+  /** Idle MCP sessions are closed after this long. Default 30 min. */
+  readonly sessionIdleMs?: number;
+  /** Open MCP sessions per transport at most. Default 10 000. */
+  readonly maxSessions?: number;
+  /** How long a channel poll record waits for a notification. Default 25 000 ms. */
+  readonly pollWaitMs?: number;
+  /** Channel security events (downgrades, replays, bad signatures) for detection. */
+  readonly channelEvents?: EventSink;
+  /** Failures off the request path (traffic writes, discovery); messages never carry secrets. */
+  readonly onError?: (where: string, error: unknown) => void;
+}
+
+/** Dependencies of {@link createMcpGateway}. */
+export interface McpGatewayDeps {
+  readonly store: GatewayStore;
+  /** Milliseconds since the epoch. */
+  readonly clock?: () => number;
+  readonly random?: (n: number) => Uint8Array;
+  readonly options?: McpGatewayOptions;
+}
+
+/** The gateway core. */
+export interface McpGateway {
+  /**
+   * Answers one request for upstream `server`: `POST|GET|DELETE <base>/<server>` (Streamable
+   * HTTP, bearer token), `POST <base>/<server>/pq/handshake|record` (channel) and
+   * `GET <base>/<server>/pq/keys` (the gateway's public keys, for pinning).
+   */
+  handle(request: Request, server: string): Promise<Response>;
+  /** Health of each upstream connected so far. */
+  upstreams(): UpstreamStatus[];
+  /** Closes sessions and upstream connections, then flushes traffic events. */
+  close(): Promise<void>;
+}
+
+const OPTION_KEYS = ['requestTimeoutMs', 'connectTimeoutMs', 'discoveryIntervalMs', 'backoffInitialMs', 'backoffMaxMs', 'maxBodyBytes', 'toolListMode', 'trafficIntervalMs', 'trafficMaxBatch', 'sessionIdleMs', 'maxSessions', 'pollWaitMs', 'channelEvents', 'onError'];
+
+/** Where under `<base>/<server>` a request goes. */
+function routeOf(request: Request, server: string): 'mcp' | 'handshake' | 'record' | 'keys' | null {
+  const segments = new URL(request.url).pathname.split('/').filter(Boolean).map((s) => decodeURIComponent(s));
+  const at = (n: number) => segments[segments.length - n];
+  if (at(1) === server) return 'mcp';
+  if (at(3) === server && at(2) === 'pq' && (at(1) === 'handshake' || at(1) === 'record' || at(1) === 'keys')) return at(1) as 'handshake' | 'record' | 'keys';
+  return null;
+}
+
+const BEARER_RE = /^Bearer ([\x21-\x7e]{1,512})$/;
+
+/**
+ * Creates the gateway core.
+ * @throws GatewayError `invalid_argument` on unknown options.
+ */
+export function createMcpGateway(deps: McpGatewayDeps): McpGateway {
+  const options = deps.options ?? {};
+  for (const k of Object.keys(options)) if (!OPTION_KEYS.includes(k)) throw new GatewayError('invalid_argument', `createMcpGateway: unknown option "${k}"`);
+  const { store } = deps;
+  const clock = deps.clock ?? Date.now;
+  const random = deps.random ?? ((n: number) => getCryptoProvider().randomBytes(n));
+  const onError = options.onError ?? (() => undefined);
+  const idleMs = options.sessionIdleMs ?? 30 * 60_000;
+  const maxSessions = options.maxSessions ?? 10_000;
+
+  const recorder = createTrafficRecorder({
+    write: (events) => store.recordTraffic(events),
+    intervalMs: options.trafficIntervalMs,
+    maxBatch: options.trafficMaxBatch,
+    onError: (e, dropped) => onError(`recordTraffic (${dropped} events dropped)`, e),
+  });
+  const liveServers = new Map<string, Set<Server>>();
+  const pool = createUpstreamPool({
+    ...options,
+    clock,
+    onToolList: (slug, tools) => store.recordToolList(slug, tools),
+    onToolsChanged: (slug) => {
+      for (const s of liveServers.get(slug) ?? []) void s.sendToolListChanged().catch(() => undefined);
+    },
+    onError: (slug, e) => onError(`upstream ${slug}`, e),
+  });
+
+  function upstreamConfig(slug: string) {
+    const config = store.upstream(slug);
+    if (!config) throw new GatewayError('unknown_server', `server "${slug}" is not registered at this gateway`);
+    return config;
+  }
+
+  async function openProxy(slug: string): Promise<Server> {
+    const initial = await pool.link(upstreamConfig(slug));
+    const server = createProxyServer({
+      slug,
+      initial,
+      link: () => pool.link(upstreamConfig(slug)),
+      store,
+      recorder,
+      clock,
+      random,
+      toolListMode: options.toolListMode ?? 'filter',
+    });
+    const live = liveServers.get(slug) ?? new Set();
+    liveServers.set(slug, live.add(server));
+    server.onclose = () => live.delete(server);
+    return server;
+  }
+
+  const http = createHttpDownstream({ maxBodyBytes: options.maxBodyBytes ?? 4 * 1024 * 1024, maxSessions, idleMs, clock, random, openProxy });
+  const channelMcp = createChannelDownstream({ clock, pollWaitMs: options.pollWaitMs ?? 25_000, idleMs, maxSessions, callerForKey: (k) => store.callerForKey(k), openProxy });
+
+  // The channel server loads the gateway keys once; a rotated key set gets a new one.
+  let channel: { keys: unknown; server: ChannelServer } | undefined;
+  function channelServer(): ChannelServer {
+    const keys = store.channel.gatewayKeys;
+    if (channel?.keys !== keys) {
+      channel = {
+        keys,
+        server: createChannelServer({
+          keyRing: store.channel.keyRing,
+          gatewayKeys: keys,
+          identities: store.channel.identities,
+          clock,
+          random,
+          policyEpoch: () => store.snapshot().epoch,
+          ...(options.channelEvents ? { events: options.channelEvents } : {}),
+        }),
+      };
+    }
+    return channel.server;
+  }
+
+  const reaper = setInterval(() => void Promise.all([http.reap(), channelMcp.reap()]).catch((e: unknown) => onError('session reaper', e)), Math.min(60_000, idleMs));
+  reaper.unref();
+
+  return {
+    async handle(request, server) {
+      try {
+        const route = routeOf(request, server);
+        if (!route || !store.upstream(server)) throw new GatewayError('unknown_server', `server "${server.slice(0, 100)}" is not registered at this gateway`);
+        if (route === 'keys') {
+          if (request.method !== 'GET') return new Response(null, { status: 405, headers: { allow: 'GET' } });
+          return Response.json({ keys: gatewayPublicKeys(store.channel.gatewayKeys).map((k) => ({ algorithm: k.algorithm, publicKey: toBase64Url(k.publicKey), keyId: toHex(k.keyId) })) }, { headers: { 'cache-control': 'no-store' } });
+        }
+        if (route !== 'mcp') return await channelServer().handle(request, channelMcp.handler(server));
+        const match = BEARER_RE.exec(request.headers.get('authorization') ?? '');
+        const caller = match ? store.authenticateToken(match[1]!) : null;
+        if (!caller) {
+          const why = match ? 'the API token is unknown, expired or revoked' : 'no `Authorization: Bearer` header';
+          return jsonRpcErrorResponse(new GatewayError('unauthenticated', why), { headers: { 'www-authenticate': 'Bearer realm="pqgate"' } });
+        }
+        return await http.handle(request, server, bearerContext(caller));
+      } catch (e) {
+        if (!(e instanceof GatewayError)) onError('handle', e);
+        return jsonRpcErrorResponse(e);
+      }
+    },
+    upstreams: () => pool.status(),
+    async close() {
+      clearInterval(reaper);
+      await Promise.all([http.close(), channelMcp.close()]);
+      await pool.close();
+      await recorder.flush();
+    },
+  };
+}

@@ -1,0 +1,110 @@
+/**
+ * Plain MCP Streamable HTTP for bearer-token clients: one SDK web-standard transport per
+ * `Mcp-Session-Id`, bound to the identity that opened it. The body is read and checked here
+ * (size, JSON, JSON-RPC) and handed to the transport already parsed.
+ */
+import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
+import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import { toHex } from '../crypto';
+import { GatewayError } from '../errors';
+import { readJsonRpcBody } from './json-rpc-body';
+import { JSON_RPC, JsonRpcFailure, jsonRpcErrorResponse } from './json-rpc-errors';
+import { toAuthInfo, type SessionContext } from './session-context';
+
+interface HttpSession {
+  readonly slug: string;
+  readonly identityId: string;
+  readonly transport: WebStandardStreamableHTTPServerTransport;
+  readonly server: Server;
+  lastSeen: number;
+}
+
+/** What the HTTP side needs from the gateway core. */
+export interface HttpDownstreamDeps {
+  readonly maxBodyBytes: number;
+  readonly maxSessions: number;
+  readonly idleMs: number;
+  readonly clock: () => number;
+  readonly random: (n: number) => Uint8Array;
+  /** Opens the proxy session for `slug` (connects the upstream); throws a JSON-RPC failure naming it. */
+  readonly openProxy: (slug: string) => Promise<Server>;
+}
+
+/** The Streamable HTTP side. */
+export interface HttpDownstream {
+  handle(request: Request, slug: string, ctx: SessionContext): Promise<Response>;
+  /** Closes sessions idle longer than the limit. */
+  reap(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const sessionNotFound = () => jsonRpcErrorResponse(new JsonRpcFailure(JSON_RPC.sessionNotFound, 'Session not found: send a new initialize request without Mcp-Session-Id'), { status: 404 });
+
+/** Creates the Streamable HTTP side. */
+export function createHttpDownstream(deps: HttpDownstreamDeps): HttpDownstream {
+  const sessions = new Map<string, HttpSession>();
+
+  async function closeSession(id: string): Promise<void> {
+    const s = sessions.get(id);
+    sessions.delete(id);
+    await s?.server.close().catch(() => undefined);
+  }
+
+  return {
+    async handle(request, slug, ctx) {
+      let parsedBody: unknown;
+      let firstId: string | number | null = null;
+      let initialize = false;
+      if (request.method === 'POST') {
+        const body = await readJsonRpcBody(request, deps.maxBodyBytes);
+        if (!body.ok) return jsonRpcErrorResponse(body.error, { id: body.id, status: body.status });
+        parsedBody = body.value;
+        const first = body.messages[0]!;
+        firstId = typeof first.id === 'string' || typeof first.id === 'number' ? first.id : null;
+        initialize = body.messages.some((m) => m.method === 'initialize');
+      }
+      const authInfo = toAuthInfo(ctx);
+      const sessionId = request.headers.get('mcp-session-id');
+      if (sessionId) {
+        const s = sessions.get(sessionId);
+        // Another identity presenting this id learns nothing: same answer as an unknown id.
+        if (!s || s.slug !== slug || s.identityId !== ctx.caller.identityId) return sessionNotFound();
+        s.lastSeen = deps.clock();
+        return s.transport.handleRequest(request, { parsedBody, authInfo });
+      }
+      if (request.method !== 'POST') {
+        if (!['GET', 'DELETE'].includes(request.method)) return jsonRpcErrorResponse(new JsonRpcFailure(JSON_RPC.serverError, 'Method not allowed: use POST, GET or DELETE'), { status: 405, headers: { allow: 'GET, POST, DELETE' } });
+        return jsonRpcErrorResponse(new JsonRpcFailure(JSON_RPC.serverError, 'Bad Request: GET and DELETE need the Mcp-Session-Id header from initialize'), { status: 400 });
+      }
+      if (!initialize) return jsonRpcErrorResponse(new JsonRpcFailure(JSON_RPC.serverError, 'Bad Request: no Mcp-Session-Id; start with an initialize request'), { id: firstId, status: 400 });
+      if (sessions.size >= deps.maxSessions) return jsonRpcErrorResponse(new JsonRpcFailure(JSON_RPC.serverError, 'Too many open sessions: DELETE an old session and retry'), { id: firstId, status: 503 });
+
+      let server: Server;
+      try {
+        server = await deps.openProxy(slug);
+      } catch (e) {
+        const status = e instanceof GatewayError ? e.status : 502;
+        return jsonRpcErrorResponse(e, { id: firstId, status });
+      }
+      const transport = new WebStandardStreamableHTTPServerTransport({
+        sessionIdGenerator: () => toHex(deps.random(16)),
+        onsessioninitialized: (id) => void sessions.set(id, { slug, identityId: ctx.caller.identityId, transport, server, lastSeen: deps.clock() }),
+        onsessionclosed: (id) => void sessions.delete(id),
+      });
+      transport.onclose = () => {
+        if (transport.sessionId) sessions.delete(transport.sessionId);
+      };
+      await server.connect(transport);
+      const res = await transport.handleRequest(request, { parsedBody, authInfo });
+      if (transport.sessionId === undefined) await server.close();
+      return res;
+    },
+    async reap() {
+      const now = deps.clock();
+      await Promise.all([...sessions].filter(([, s]) => now - s.lastSeen > deps.idleMs).map(([id]) => closeSession(id)));
+    },
+    async close() {
+      await Promise.all([...sessions.keys()].map(closeSession));
+    },
+  };
+}

@@ -1,0 +1,73 @@
+/**
+ * Reads and checks a downstream JSON-RPC body before any work is done: the size first (413,
+ * from `content-length` and again while reading), then JSON (-32700), then the JSON-RPC 2.0
+ * envelope (-32600, §4 and §5 of the spec). The SDK transport then gets the parsed value.
+ */
+import { GatewayError } from '../errors';
+import { JSON_RPC, JsonRpcFailure } from './json-rpc-errors';
+
+/** A parsed body, or the failure to answer with (and its HTTP status). */
+export type BodyResult =
+  | { readonly ok: true; readonly value: unknown; readonly messages: readonly Record<string, unknown>[] }
+  | { readonly ok: false; readonly error: GatewayError | JsonRpcFailure; readonly id: string | number | null; readonly status: number };
+
+/** Reads at most `limit` bytes of a body, refusing larger ones before buffering them all. */
+export async function readLimited(request: Request, limit: number): Promise<Uint8Array | null> {
+  const declared = Number(request.headers.get('content-length') ?? '0');
+  if (declared > limit) return null;
+  if (!request.body) return new Uint8Array(0);
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.length;
+    if (size > limit) {
+      await reader.cancel().catch(() => undefined);
+      return null;
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** Checks one JSON-RPC 2.0 message shape; returns a reason when it is not one. */
+export function invalidMessage(m: unknown): string | undefined {
+  if (typeof m !== 'object' || m === null || Array.isArray(m)) return 'a JSON-RPC message must be an object';
+  const o = m as Record<string, unknown>;
+  if (o.jsonrpc !== '2.0') return 'jsonrpc must be "2.0"';
+  const hasId = 'id' in o;
+  if (hasId && typeof o.id !== 'string' && !(typeof o.id === 'number' && Number.isFinite(o.id)) && o.id !== null) return 'id must be a string or a number';
+  if ('method' in o) {
+    if (typeof o.method !== 'string' || o.method.length === 0) return 'method must be a non-empty string';
+    if ('params' in o && (typeof o.params !== 'object' || o.params === null)) return 'params must be an object or an array';
+    if (hasId && o.id === null) return 'a request id must not be null';
+    return undefined;
+  }
+  if (hasId && ('result' in o) !== ('error' in o)) return undefined;
+  return 'a message needs a method (request or notification) or exactly one of result and error (response)';
+}
+
+/** Reads, parses and checks a POST body. */
+export async function readJsonRpcBody(request: Request, limit: number): Promise<BodyResult> {
+  const bytes = await readLimited(request, limit);
+  if (!bytes) return { ok: false, error: new GatewayError('body_too_large', `request body exceeds ${limit} bytes`), id: null, status: 413 };
+  let value: unknown;
+  try {
+    value = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+  } catch {
+    return { ok: false, error: new JsonRpcFailure(JSON_RPC.parseError, 'Parse error: the body is not valid JSON'), id: null, status: 400 };
+  }
+  const list = Array.isArray(value) ? value : [value];
+  const idOf = (m: unknown) => {
+    const id = (m as { id?: unknown } | null)?.id;
+    return typeof id === 'string' || typeof id === 'number' ? id : null;
+  };
+  if (list.length === 0) return { ok: false, error: new JsonRpcFailure(JSON_RPC.invalidRequest, 'Invalid Request: empty batch'), id: null, status: 400 };
+  for (const m of list) {
+    const why = invalidMessage(m);
+    if (why) return { ok: false, error: new JsonRpcFailure(JSON_RPC.invalidRequest, `Invalid Request: ${why}`), id: idOf(m), status: 400 };
+  }
+  return { ok: true, value, messages: list as Record<string, unknown>[] };
+}

@@ -1,0 +1,99 @@
+/**
+ * The one place where gateway failures become JSON-RPC errors (and HTTP responses carrying
+ * them). JSON-RPC 2.0 §5.1 fixes -32700..-32600; MCP leaves -32000..-32099 to servers, and the
+ * gateway's own codes live in that range (docs/protocol.md, "MCP over the channel").
+ */
+import { GATEWAY_ERRORS, GatewayError, type GatewayErrorCode } from '../errors';
+
+/** JSON-RPC error codes the gateway produces. */
+export const JSON_RPC = {
+  parseError: -32700,
+  invalidRequest: -32600,
+  methodNotFound: -32601,
+  invalidParams: -32602,
+  internalError: -32603,
+  /** Generic transport-level refusal (matches the SDK's own use of -32000). */
+  serverError: -32000,
+  sessionNotFound: -32001,
+  policyDenied: -32010,
+  upstreamUnavailable: -32011,
+  upstreamTimeout: -32012,
+  unauthenticated: -32013,
+  unknownServer: -32014,
+} as const;
+
+const CODE_FOR: Partial<Record<GatewayErrorCode, number>> = {
+  malformed_message: JSON_RPC.invalidRequest,
+  body_too_large: JSON_RPC.serverError,
+  policy_denied: JSON_RPC.policyDenied,
+  upstream_unavailable: JSON_RPC.upstreamUnavailable,
+  upstream_timeout: JSON_RPC.upstreamTimeout,
+  unauthenticated: JSON_RPC.unauthenticated,
+  unknown_server: JSON_RPC.unknownServer,
+};
+
+/** A JSON-RPC error the SDK `Protocol` sends verbatim (it reads `code`, `message`, `data`). */
+export class JsonRpcFailure extends Error {
+  constructor(
+    readonly code: number,
+    message: string,
+    readonly data?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+/** The JSON-RPC failure for a gateway error; anything else is an opaque internal error. */
+export function toJsonRpcFailure(e: unknown): JsonRpcFailure {
+  if (e instanceof JsonRpcFailure) return e;
+  if (e instanceof GatewayError) return new JsonRpcFailure(CODE_FOR[e.code] ?? JSON_RPC.internalError, e.message, { code: e.code });
+  return new JsonRpcFailure(JSON_RPC.internalError, GATEWAY_ERRORS.internal_error.advice);
+}
+
+/** A JSON-RPC error message object. */
+export function jsonRpcError(id: string | number | null, failure: JsonRpcFailure) {
+  return { jsonrpc: '2.0' as const, id, error: { code: failure.code, message: failure.message, ...(failure.data === undefined ? {} : { data: failure.data }) } };
+}
+
+/**
+ * An HTTP response carrying one JSON-RPC error, for failures before a message reaches a session
+ * (auth, size, parse). The status comes from the gateway error table unless given.
+ */
+export function jsonRpcErrorResponse(e: unknown, options: { id?: string | number | null; status?: number; headers?: Record<string, string> } = {}): Response {
+  const failure = toJsonRpcFailure(e);
+  const status = options.status ?? (e instanceof GatewayError ? e.status : e instanceof JsonRpcFailure ? 400 : 500);
+  return new Response(JSON.stringify(jsonRpcError(options.id ?? null, failure)), {
+    status,
+    headers: { 'content-type': 'application/json', 'cache-control': 'no-store', ...options.headers },
+  });
+}
+
+/**
+ * Maps an error from an upstream `Client.request` to what the downstream sees: an upstream's
+ * own JSON-RPC error passes through unchanged; a transport failure or timeout names the server.
+ */
+export function upstreamFailure(slug: string, e: unknown, timeoutMs: number): JsonRpcFailure {
+  if (e instanceof JsonRpcFailure) return e;
+  if (e instanceof GatewayError) return toJsonRpcFailure(e);
+  const err = e as { code?: unknown; message?: unknown; data?: unknown; name?: unknown };
+  // McpError -32001 is the SDK's local request timeout, not something the upstream said.
+  if (err?.name === 'McpError' && err.code === -32001) {
+    return toJsonRpcFailure(new GatewayError('upstream_timeout', `upstream ${slug} did not answer within ${timeoutMs} ms`));
+  }
+  // McpError -32000 is the SDK's "connection closed": the upstream went away mid-request.
+  if (err?.name === 'McpError' && typeof err.code === 'number' && err.code !== -32000) {
+    // The SDK prefixes "MCP error <code>: "; the downstream should see the upstream's own words.
+    const message = String(err.message).replace(/^MCP error -?\d+: /, '');
+    return new JsonRpcFailure(err.code, message, err.data);
+  }
+  return toJsonRpcFailure(new GatewayError('upstream_unavailable', `upstream ${slug} is unavailable (${describe(e)})`));
+}
+
+/** A short, secret-free description of a transport error (no URLs, headers or env). */
+function describe(e: unknown): string {
+  const err = e as { code?: unknown; cause?: { code?: unknown } };
+  const code = err?.cause?.code ?? err?.code;
+  if (typeof code === 'string') return code;
+  if (typeof code === 'number' && code === -32000) return 'connection closed';
+  return 'connection failed';
+}
