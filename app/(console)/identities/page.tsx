@@ -1,11 +1,15 @@
 import type { Metadata } from 'next';
+import Link from 'next/link';
 import { Badge } from '@/components/ui/badge';
+import { Card, CardTitle } from '@/components/ui/card';
 import { EmptyState } from '@/components/ui/empty-state';
 import { PageHeader } from '@/components/ui/page-header';
 import { Table, Td, Th, THead, Tr } from '@/components/ui/table';
 import { Time } from '@/components/ui/time';
 import { requirePageUser } from '@/lib/auth/current-user';
+import { can } from '@/lib/auth/roles';
 import { listIdentities } from '@/lib/data/list-identities';
+import { CreateIdentityForm } from './_components/create-identity-form';
 
 export const metadata: Metadata = { title: 'Identities' };
 
@@ -14,6 +18,7 @@ const STATUS_TONE = { active: 'good', suspended: 'warn', revoked: 'bad' } as con
 export default async function IdentitiesPage() {
   const user = await requirePageUser('/identities');
   const identities = await listIdentities(user);
+  const manage = can(user.role, 'identities:manage');
   return (
     <>
       <PageHeader title="Identities" description="The people, agents and services that reach tools through the gateway, with an ML-DSA key or an API token." />
@@ -41,7 +46,11 @@ export default async function IdentitiesPage() {
           <tbody>
             {identities.map((i) => (
               <Tr key={i.id}>
-                <Td className="font-medium">{i.name}</Td>
+                <Td className="font-medium">
+                  <Link className="underline" href={`/identities/${i.id}`}>
+                    {i.name}
+                  </Link>
+                </Td>
                 <Td>{i.owner}</Td>
                 <Td>{i.kind}</Td>
                 <Td className="space-x-1">
@@ -64,6 +73,12 @@ export default async function IdentitiesPage() {
           </tbody>
         </Table>
       )}
+      {manage ? (
+        <Card className="mt-6">
+          <CardTitle description="Then enroll its ML-DSA public key or issue it an API token.">Create an identity</CardTitle>
+          <CreateIdentityForm />
+        </Card>
+      ) : null}
     </>
   );
 }
