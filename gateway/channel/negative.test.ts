@@ -95,6 +95,15 @@ describe('tampering with each field fails the handshake with the right code', ()
     });
   }
 
+  it('failures in either flight raise handshake_failed on the gateway; record failures do not', async () => {
+    const finishTampered = run({ tamper: cf((m) => ({ sealedFinish: flip(m.sealedFinish, 7) })) });
+    await codeOf(finishTampered.go());
+    expect(finishTampered.h.events.filter((e) => e.type === 'handshake_failed').map((e) => [e.code, e.detail])).toEqual([['bad_finished', 'finish']]);
+    const recordTampered = run({ tamper: cf(rec((r) => ({ ciphertext: flip(r.ciphertext, 3) }))) });
+    await codeOf(recordTampered.go());
+    expect(recordTampered.h.events.map((e) => e.type)).toEqual(['handshake_completed', 'bad_record']);
+  });
+
   it('the untampered control succeeds', async () => {
     expect(await run({}).go()).toBe('echo:tools/call:x');
   });

@@ -137,7 +137,7 @@ export function createChannelServer(deps: ChannelServerDeps): ChannelServer {
     }
   }
 
-  async function finish(msg: wire.ClientFinish, onMessage: MessageHandler): Promise<Response> {
+  async function finish(msg: wire.ClientFinish, onMessage: MessageHandler, progress: { stage: string }): Promise<Response> {
     const cookie = await openCookie(msg.cookie);
     const fin = openClientFinish(provider, cookie, msg.sealedFinish);
     const identity = await lookupIdentity(fin.identityKeyId, cookie.suite);
@@ -163,6 +163,7 @@ export function createChannelServer(deps: ChannelServerDeps): ChannelServer {
     };
     const ticket = await sealState(provider, deps.keyRing, 'ticket', wire.encodeTicketState({ ...t, applicationSecret: t.applicationSecret.slice() }), random);
     emit({ type: 'handshake_completed', suite: t.suite.name, identityKeyId: displayKeyId(t.identityKeyId), sessionId: toHex(t.sessionId) });
+    progress.stage = 'record'; // from here on a failure is the record's, not the handshake's
     return exchange(msg, t, onMessage, ticket);
   }
 
@@ -199,15 +200,18 @@ export function createChannelServer(deps: ChannelServerDeps): ChannelServer {
       const endpoint = path.endsWith('/handshake') ? 'handshake' : path.endsWith('/record') ? 'record' : null;
       if (!endpoint) return new Response('not found', { status: 404 });
       if (request.method !== 'POST') return new Response('method not allowed', { status: 405, headers: { allow: 'POST' } });
+      const progress = { stage: endpoint === 'handshake' ? 'handshake' : 'record' };
       try {
         const body = await readBody(request);
         if (endpoint === 'handshake') return await handshake(body);
         const msg = wire.parseRecordEndpointMessage(body);
-        if (msg.type === wire.MessageType.clientFinish) return await finish(msg, onMessage);
         if (msg.type === wire.MessageType.recordRequest) return await resume(msg, onMessage);
+        progress.stage = 'finish';
+        if (msg.type === wire.MessageType.clientFinish) return await finish(msg, onMessage, progress);
         return await alert(msg);
       } catch (e) {
-        if (e instanceof GatewayError && endpoint === 'handshake') emit({ type: 'handshake_failed', code: e.code });
+        // Every failed handshake, in either flight, feeds the detector's failed-handshake rate.
+        if (e instanceof GatewayError && progress.stage !== 'record') emit({ type: 'handshake_failed', code: e.code, detail: progress.stage });
         return errorResponse(e);
       }
     },

@@ -2,7 +2,7 @@
  * Bounded binary reader and writer for the channel's wire format. All integers are big-endian;
  * every read is length-checked, and a reader must be consumed exactly (no trailing bytes).
  */
-import { GatewayError } from '../errors';
+import { GatewayError } from '../../errors';
 
 /** Largest safe u64 we accept (sequence numbers and times never get near it). */
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;

@@ -4,10 +4,10 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { getSuite, SUITES } from '../crypto';
-import { KEM_LENGTHS, SIGNATURE_LENGTHS } from '../crypto/common';
-import { GatewayError, isGatewayError } from '../errors';
-import * as wire from './wire';
+import { getSuite, SUITES } from '../../crypto';
+import { KEM_LENGTHS, SIGNATURE_LENGTHS } from '../../crypto/common';
+import { GatewayError, isGatewayError } from '../../errors';
+import * as wire from '.';
 
 const PARSE_CODES = new Set(['malformed_message', 'unsupported_version', 'message_too_large', 'cookie_invalid', 'ticket_invalid']);
 const fill = (n: number, v = 7) => new Uint8Array(n).fill(v);
@@ -181,7 +181,9 @@ describe('wire parser', () => {
     }
   });
 
-  it('refuses a KEM key of the wrong length for a known suite, duplicate offers and non-ASCII routes', () => {
+  it('keeps offers of unknown suites (agility) but refuses a KEM key of the wrong length for a known suite, duplicate offers and non-ASCII routes', () => {
+    const future = wire.encodeClientHello({ clientNonce: fill(32), minSuiteId: 2, offers: [{ suiteId: 0x0777, kemPublicKey: fill(5) }, { suiteId: 2, kemPublicKey: fill(1216) }] });
+    expect(wire.parseClientHello(future).offers.map((o) => o.suiteId)).toEqual([0x0777, 2]);
     const bad = wire.encodeClientHello({ clientNonce: fill(32), minSuiteId: 2, offers: [{ suiteId: 2, kemPublicKey: fill(100) }] });
     expect(() => wire.parseClientHello(bad)).toThrow(/wrong length/);
     const dup = wire.encodeClientHello({ clientNonce: fill(32), minSuiteId: 2, offers: [{ suiteId: 9, kemPublicKey: fill(3) }, { suiteId: 9, kemPublicKey: fill(3) }] });
