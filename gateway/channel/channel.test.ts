@@ -31,6 +31,17 @@ describe('channel', () => {
     });
   }
 
+  it('refuses a bad route or an oversized body before sending anything', async () => {
+    const id = testKey('ML-DSA-65', 5);
+    const h = createHarness({ registered: [id] });
+    const s = await connect(URL_BASE, id, { trustedGatewayKeys: h.trusted, fetch: h.fetch, provider: h.provider });
+    const sent = h.requests.length;
+    await expect(s.request('tools/cäll', enc('x'))).rejects.toMatchObject({ code: 'invalid_argument' });
+    await expect(s.request('', enc('x'))).rejects.toMatchObject({ code: 'invalid_argument' });
+    await expect(s.request('r', new Uint8Array(1_048_577))).rejects.toMatchObject({ code: 'message_too_large' });
+    expect(h.requests.length).toBe(sent);
+  });
+
   it('two gateway instances sharing one key ring serve the same session', async () => {
     const id = testKey('ML-DSA-65', 3);
     const ring = new InMemoryTicketKeyRing();

@@ -163,6 +163,9 @@ export async function connect(url: string, identity: KeyPair, options: ConnectOp
   return {
     async request(route: string, body: Uint8Array): Promise<Uint8Array> {
       if (!(body instanceof Uint8Array)) throw new GatewayError('invalid_argument', 'body must be a Uint8Array');
+      if (body.length > wire.LIMITS.payload) throw new GatewayError('message_too_large', `body of ${body.length} bytes exceeds ${wire.LIMITS.payload}`);
+      // The gateway only accepts printable-ASCII routes (they are logged as authenticated); fail here, not there.
+      if (typeof route !== 'string' || !/^[\x21-\x7e]{1,255}$/.test(route)) throw new GatewayError('invalid_argument', 'route must be 1..255 printable ASCII characters');
       if (!current || clock() >= current.expiresAt) current = await handshake();
       try {
         return await send(current, route, body);

@@ -90,6 +90,7 @@ export function createChannelServer(deps: ChannelServerDeps): ChannelServer {
       random,
     });
     const sealed = await sealState(provider, deps.keyRing, 'cookie', wire.encodeCookieState(cookie), random);
+    wipe(cookie.handshakeSecret);
     return binaryResponse(wire.encodeHandshakeResponse({ serverHello, cookie: sealed }));
   }
 
