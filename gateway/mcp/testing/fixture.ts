@@ -4,6 +4,8 @@
  */
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import { openConnector, relay, type Connector } from '../../connector/connector';
 import { generateKeyPair, type KeyPair } from '../../channel';
 import { serveNode, type NodeServer } from '../../http/node-adapter';
 import { startDemoUpstream } from '../../../scripts/demo-upstreams/start-demo-upstream';
@@ -61,4 +63,15 @@ export async function bearerClient(url: string, token = TOKEN): Promise<Client> 
   const client = new Client({ name: 'test-bearer', version: '1.0.0' });
   await client.connect(new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers: { authorization: `Bearer ${token}` } } }));
   return client;
+}
+
+/** An SDK client reaching `url` through the connector library in-process (channel + relay). */
+export async function channelClient(url: string, identity: KeyPair, options: { minSuite?: string; offer?: string[] } = {}): Promise<{ client: Client; connector: Connector }> {
+  const [local, remote] = InMemoryTransport.createLinkedPair();
+  const trustedGatewayKeys = GATEWAY_KEYS.map((k) => ({ algorithm: k.algorithm, publicKey: k.publicKey }));
+  const connector = await openConnector(url, identity, { trustedGatewayKeys, ...options });
+  void relay(connector, remote);
+  const client = new Client({ name: 'test-pq', version: '1.0.0' });
+  await client.connect(local);
+  return { client, connector };
 }

@@ -1,0 +1,49 @@
+/**
+ * `pqgate connect`: a stdio MCP server for Claude Desktop, VS Code or any MCP client that relays
+ * every message to the gateway over the post-quantum channel. stdout carries only the protocol;
+ * every diagnostic goes to stderr.
+ */
+import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import { getSuite, suiteNames } from '../crypto';
+import { isGatewayError } from '../errors';
+import { openConnector, relay } from '../connector/connector';
+import { resolveTrust } from '../connector/trust';
+import { parse, UsageError, type CliIo } from './args';
+import { readIdentityFile } from './identity-file';
+
+export const CONNECT_HELP = `usage: pqgate connect <gateway-url>/api/mcp/<server> --identity <file> --trust <fingerprint|file> [--min-suite NAME]
+
+Runs as a stdio MCP server and relays everything to <server> at the gateway over the
+post-quantum channel. Configure it as the command of an MCP server in your client.
+
+  --identity <file>    identity made by pqgate keygen and enrolled in the console
+  --trust <fp|file>    gateway key to trust: its fingerprint (from your admin; at least 16
+                       hex digits) or a file saved from <gateway-url>/api/mcp/<server>/pq/keys.
+                       Repeat for several keys.
+  --min-suite NAME     weakest suite to accept (default hybrid; ${suiteNames().join(', ')})`;
+
+/** Runs connect until the MCP client closes stdin; returns the exit code. */
+export async function connectCommand(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parse(args, { identity: { type: 'string' }, trust: { type: 'string', multiple: true }, 'min-suite': { type: 'string' } }, true);
+  if (values.help) return io.out(CONNECT_HELP), 0;
+  if (positionals.length !== 1) throw new UsageError('give exactly one gateway URL, e.g. https://gateway.example/api/mcp/clinic-records');
+  const url = positionals[0]!;
+  if (!/^https?:\/\/[^/]+\/.+/.test(url)) throw new UsageError(`${url} is not an http(s) URL naming a server path`);
+  if (!values.identity) throw new UsageError('--identity <file> is required (create one with pqgate keygen)');
+  if (!values.trust?.length) throw new UsageError(`--trust is required: ask your admin for the gateway key fingerprint, or save ${url}/pq/keys to a file after checking it`);
+  const minSuite = values['min-suite'];
+  if (minSuite) {
+    try {
+      getSuite(minSuite);
+    } catch (e) {
+      if (isGatewayError(e)) throw new UsageError(e.message);
+      throw e;
+    }
+  }
+  const identity = readIdentityFile(values.identity);
+  const trustedGatewayKeys = await resolveTrust(url, values.trust);
+  const connector = await openConnector(url, identity, { trustedGatewayKeys, ...(minSuite ? { minSuite } : {}) });
+  io.err(`pqgate connect: ${connector.server} over ${connector.channel.info().suite}, gateway key ${connector.channel.info().gatewayKeyId}`);
+  await relay(connector, new StdioServerTransport(), { onError: io.err });
+  return 0;
+}
