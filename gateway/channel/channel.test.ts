@@ -1,5 +1,6 @@
 /** End-to-end behaviour of the channel over the Request -> Response core. */
 import { describe, expect, it } from 'vitest';
+import { PROVIDER_CASES } from '../crypto/test-providers';
 import { connect } from './client';
 import { InMemoryTicketKeyRing } from './key-ring';
 import { createHarness, dec, enc, testKey, URL_BASE } from './test-harness';
@@ -96,4 +97,23 @@ describe('channel server HTTP surface', () => {
     expect(String(err)).not.toMatch(/hunter2/);
     expect(err).toMatchObject({ code: 'internal_error' });
   });
+});
+
+describe.skipIf(PROVIDER_CASES[1]!.skip)(PROVIDER_CASES[1]!.skip ? `mixed providers (skipped: ${PROVIDER_CASES[1]!.skip})` : 'mixed providers', () => {
+  for (const [client, gateway] of [
+    ['noble', 'native'],
+    ['native', 'noble'],
+  ] as const) {
+    it(`a ${client} client and a ${gateway} gateway complete every suite`, async () => {
+      const cp = PROVIDER_CASES.find((c) => c.name === client)!.get();
+      const gp = PROVIDER_CASES.find((c) => c.name === gateway)!.get();
+      for (const alg of ['Ed25519', 'ML-DSA-65', 'ML-DSA-87'] as const) {
+        const id = testKey(alg, 6, cp);
+        const h = createHarness({ registered: [id], provider: gp });
+        const s = await connect(URL_BASE, id, { trustedGatewayKeys: h.trusted, fetch: h.fetch, provider: cp, minSuite: 'classical' });
+        expect(dec(await s.request('r', enc(alg)))).toBe(`echo:r:${alg}`);
+        expect(dec(await s.request('r', enc('again')))).toBe('echo:r:again');
+      }
+    });
+  }
 });
