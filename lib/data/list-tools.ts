@@ -1,22 +1,48 @@
+import { effectiveFloor, type FloorSource } from '@/gateway/policy/decide';
 import { assertPermission, type SessionUser } from '../auth/current-user';
 import { db } from '../db';
+import type { Prisma } from '../generated/prisma/client';
+import { buildCompiledState } from '../gateway-store/build-snapshot';
 
-/** Tools grouped by upstream, with their labels and own floor. */
-export async function listTools(actor: SessionUser, take = 500) {
+export interface ToolFilters {
+  q?: string;
+  server?: string;
+  label?: string;
+  status?: 'active' | 'held';
+}
+
+export const TOOLS_PAGE_SIZE = 300;
+
+/** Tools matching the filters, by server, with labels, own floor and effective floor (and why). */
+export async function listTools(actor: SessionUser, filters: ToolFilters = {}) {
   assertPermission(actor, 'console:read');
-  const [tools, total] = await Promise.all([
+  const where: Prisma.ToolWhereInput = {
+    status: filters.status ?? { not: 'removed' },
+    ...(filters.server ? { upstream: { slug: filters.server } } : {}),
+    ...(filters.label ? { labels: { some: { label: { name: filters.label } } } } : {}),
+    ...(filters.q ? { OR: [{ name: { contains: filters.q, mode: 'insensitive' } }, { description: { contains: filters.q, mode: 'insensitive' } }] } : {}),
+  };
+  const [tools, total, state, labels, servers] = await Promise.all([
     db.tool.findMany({
-      where: { status: { not: 'removed' } },
+      where,
       orderBy: [{ upstream: { slug: 'asc' } }, { name: 'asc' }],
-      take,
+      take: TOOLS_PAGE_SIZE,
       select: {
-        id: true, name: true, description: true, status: true, lastSeenAt: true,
+        id: true, name: true, title: true, description: true, status: true, inputSchema: true, pendingDefinition: true,
         upstream: { select: { slug: true, name: true } },
-        labels: { select: { source: true, label: { select: { name: true } } } },
+        labels: { orderBy: { label: { name: 'asc' } }, select: { source: true, label: { select: { name: true } } } },
         floors: { select: { floor: true } },
       },
     }),
-    db.tool.count({ where: { status: { not: 'removed' } } }),
+    db.tool.count({ where }),
+    buildCompiledState(0),
+    db.label.findMany({ orderBy: { name: 'asc' }, select: { name: true, description: true, floors: { select: { floor: true } }, _count: { select: { tools: true } } } }),
+    db.upstream.findMany({ orderBy: { slug: 'asc' }, select: { slug: true, name: true, floors: { select: { floor: true } } } }),
   ]);
-  return { tools, total };
+  const withFloors = tools.map((t) => {
+    const upstream = state.snapshot.upstreams.get(t.upstream.slug);
+    const effective: FloorSource | undefined = upstream ? effectiveFloor(state.snapshot, t.upstream.slug, upstream, t.name) : undefined;
+    return { ...t, key: `${t.upstream.slug}/${t.name}`, ownFloor: t.floors[0]?.floor ?? null, effective };
+  });
+  return { tools: withFloors, total, labels, servers, global: state.snapshot.global, mode: state.snapshot.mode };
 }

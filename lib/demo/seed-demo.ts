@@ -1,4 +1,6 @@
 import { db } from '../db';
+import { policyDocumentSchema } from '../policy/policy-document';
+import { savePolicyVersion } from '../policy/save-policy-version';
 import type { Env } from '../env';
 import { DEMO_UPSTREAMS, demoUpstreamUrl } from './demo-config';
 
@@ -10,7 +12,7 @@ const DEMO_LABELS = [
 ];
 
 /**
- * Registers the demo upstreams, the common labels and a first floor (healthcare tools need
+ * Registers the demo upstreams, the common labels and a first policy (healthcare tools need
  * ML-KEM-768), once: an admin's later changes are never overwritten on restart.
  */
 export async function seedDemo(e: Pick<Env, 'PQGATE_DEMO_CLINIC_PORT' | 'PQGATE_DEMO_INVENTORY_PORT'>): Promise<void> {
@@ -26,10 +28,8 @@ export async function seedDemo(e: Pick<Env, 'PQGATE_DEMO_CLINIC_PORT' | 'PQGATE_
       update: { url },
     });
   }
-  const healthcare = await db.label.findUniqueOrThrow({ where: { name: 'healthcare' }, select: { id: true } });
-  await db.cryptoFloor.upsert({
-    where: { labelId: healthcare.id },
-    create: { scope: 'label', labelId: healthcare.id, floor: 'ML-KEM-768' },
-    update: {},
-  });
+  if ((await db.policyVersion.count()) === 0) {
+    const document = policyDocumentSchema.parse({ floors: { labels: { healthcare: 'ML-KEM-768' } } });
+    await savePolicyVersion({ document, comment: 'Demo: healthcare tools need ML-KEM-768', actorId: null });
+  }
 }

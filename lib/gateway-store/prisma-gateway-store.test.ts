@@ -16,6 +16,7 @@ const { closeDatabase, db, ensureMigrated } = await import('../db');
 const { ensureGatewayKeys } = await import('../keys/gateway-keys');
 const { PrismaGatewayStore, apiTokenHash } = await import('./prisma-gateway-store');
 const { bumpGatewayEpoch } = await import('./gateway-epoch');
+const { reviewToolLabel } = await import('../tools/tool-labels');
 
 const hybrid = (() => {
   const s = getSuite('hybrid');
@@ -48,7 +49,10 @@ describe('PrismaGatewayStore', () => {
     store = await PrismaGatewayStore.open({ pollMs: 0 });
     await store.recordToolList('clinic', TOOLS);
     const readChart = await db.tool.findUniqueOrThrow({ where: { upstreamId_name: { upstreamId: upstream.id, name: 'read_chart' } } });
-    await db.toolLabel.create({ data: { toolId: readChart.id, labelId: label.id, source: 'confirmed' } });
+    // Discovery suggested the label; a suggestion carries no floor until an admin confirms it.
+    expect(await db.toolLabel.findUnique({ where: { toolId_labelId: { toolId: readChart.id, labelId: label.id } }, select: { source: true } })).toEqual({ source: 'suggested' });
+    expect(decide({ strength: BEARER_STRENGTH, identityId }, { kind: 'tool', upstream: 'clinic', tool: 'read_chart' }, store.snapshot()).allowed).toBe(true);
+    await reviewToolLabel({ toolId: readChart.id, label: 'healthcare', decision: 'confirm' });
     await store.rebuild(await bumpGatewayEpoch());
   });
 

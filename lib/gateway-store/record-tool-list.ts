@@ -3,6 +3,8 @@ import type { ListedTool } from '@/gateway/mcp/store';
 import { appendAuditEvents, type AuditEntry } from '../audit/append-audit-event';
 import { canonicalJson } from '../audit/canonical';
 import { db } from '../db';
+import { suggestToolLabels } from '../tools/tool-labels';
+import { Prisma } from '../generated/prisma/client';
 
 /** The pinned form of a tool's definition: what the client sees and relies on. */
 export function toolDefinition(tool: ListedTool) {
@@ -31,6 +33,7 @@ export async function recordToolList(upstreamSlug: string, tools: readonly Liste
     (await db.tool.findMany({ where: { upstreamId: upstream.id }, select: { id: true, name: true, definitionHash: true, pendingHash: true, status: true } })).map((t) => [t.name, t]),
   );
   const changes: ToolListChanges = { added: [], held: [], removed: [] };
+  const newIds: string[] = [];
   const audit: AuditEntry[] = [];
   const now = new Date();
   for (const tool of tools) {
@@ -44,12 +47,13 @@ export async function recordToolList(upstreamSlug: string, tools: readonly Liste
         select: { id: true },
       });
       changes.added.push(tool.name);
+      newIds.push(created.id);
       audit.push({ actorType: 'gateway', actorId: 'discovery', action: 'tools.discovered', targetType: 'tool', targetId: created.id, details: { upstream: upstreamSlug, tool: tool.name, definitionHash: toHex(hash) } });
       continue;
     }
     if (Buffer.from(row.definitionHash).equals(Buffer.from(hash))) {
       // Back to the approved definition (or unchanged): no longer held, nothing pending.
-      await db.tool.update({ where: { id: row.id }, data: { lastSeenAt: now, status: 'active', pendingDefinition: undefined, pendingHash: null } });
+      await db.tool.update({ where: { id: row.id }, data: { lastSeenAt: now, status: 'active', pendingDefinition: Prisma.DbNull, pendingHash: null } });
       continue;
     }
     const alreadyPending = row.pendingHash && Buffer.from(row.pendingHash).equals(Buffer.from(hash)) && row.status === 'held';
@@ -67,5 +71,6 @@ export async function recordToolList(upstreamSlug: string, tools: readonly Liste
   }
   await db.upstream.update({ where: { id: upstream.id }, data: { lastListedAt: now, status: 'up', lastError: null } });
   await appendAuditEvents(audit);
+  if (newIds.length) await suggestToolLabels(newIds);
   return changes;
 }

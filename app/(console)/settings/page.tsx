@@ -20,7 +20,15 @@ export default async function SettingsPage() {
     <>
       <PageHeader title="Settings" description="Console users and their roles." />
       <Card>
-        <CardTitle description={ROLES.map((r) => `${r}: ${ROLE_DESCRIPTIONS[r]}`).join(' ')}>Users</CardTitle>
+        <CardTitle>Users</CardTitle>
+        <dl className="mb-4 grid gap-x-4 gap-y-1 text-sm text-slate-600 sm:grid-cols-[auto_1fr] dark:text-slate-400">
+          {ROLES.map((r) => (
+            <div key={r} className="contents">
+              <dt className="font-medium text-slate-800 dark:text-slate-200">{r}</dt>
+              <dd>{ROLE_DESCRIPTIONS[r]}</dd>
+            </div>
+          ))}
+        </dl>
         <Table caption="Console users">
           <THead>
             <tr>

@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { parsePolicyYaml, policyToYaml } from './policy-document';
+
+const DESIGN_SNIPPET = `p2p_connectivity:
+  enforce_pqc: true
+  allowed_algos: ["ML-KEM-768", "ML-DSA-65"]
+threat_detection:
+  block_downgrade_attempts: true
+  alert_on_latency_spike: true
+`;
+
+describe('policy YAML', () => {
+  it('imports the DESIGN.md §4 snippet as it stands', () => {
+    const parsed = parsePolicyYaml(DESIGN_SNIPPET);
+    expect(parsed).toMatchObject({
+      ok: true,
+      document: {
+        mode: 'enforce',
+        p2p_connectivity: { enforce_pqc: true, allowed_algos: ['ML-KEM-768', 'ML-DSA-65'] },
+        threat_detection: { block_downgrade_attempts: true, alert_on_latency_spike: true },
+        floors: { labels: {}, servers: {}, tools: {} },
+      },
+    });
+  });
+
+  it('round-trips: export then import gives the same document', () => {
+    const first = parsePolicyYaml(`${DESIGN_SNIPPET}mode: monitor\nfloors:\n  labels: { healthcare: ML-KEM-768 }\n  tools: { "clinic-records/export_chart": ML-KEM-1024 }\n`);
+    if (!first.ok) throw new Error(JSON.stringify(first.problems));
+    const again = parsePolicyYaml(policyToYaml(first.document));
+    expect(again).toEqual(first);
+  });
+
+  it('points at the offending line for a bad value, an unknown key and broken YAML', () => {
+    const bad = parsePolicyYaml('p2p_connectivity:\n  enforce_pqc: yes please\n  allowed_algos: ["ML-KEM-768", "RSA-2048"]\nfloors:\n  labels:\n    healthcare: ML-KEM-9000\nthreat_detectoin: {}\n');
+    expect(bad.ok).toBe(false);
+    if (bad.ok) return;
+    const byPath = Object.fromEntries(bad.problems.map((p) => [p.path, p]));
+    expect(byPath['p2p_connectivity.enforce_pqc']).toMatchObject({ line: 2, message: 'expected true or false' });
+    expect(byPath['p2p_connectivity.allowed_algos.1']).toMatchObject({ line: 3 });
+    expect(byPath['p2p_connectivity.allowed_algos.1']!.message).toContain('expected an algorithm');
+    expect(byPath['floors.labels.healthcare']).toMatchObject({ line: 6 });
+    expect(byPath['floors.labels.healthcare']!.message).toContain('ML-KEM-768');
+    expect(bad.problems.find((p) => p.message.includes('threat_detectoin'))).toBeDefined();
+
+    const broken = parsePolicyYaml('p2p_connectivity:\n  allowed_algos: [\n');
+    expect(broken.ok).toBe(false);
+    if (!broken.ok) expect(broken.problems[0]!.line).toBeGreaterThanOrEqual(2);
+  });
+
+  it('refuses a duplicated key instead of keeping the last one', () => {
+    expect(parsePolicyYaml('mode: enforce\nmode: monitor\n').ok).toBe(false);
+  });
+});

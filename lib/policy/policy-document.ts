@@ -1,0 +1,93 @@
+import { LineCounter, parseDocument, stringify } from 'yaml';
+import { z } from 'zod';
+import { KNOWN_ALGORITHM_NAMES } from '@/gateway/policy/allowed-algos';
+import { floorNames, type FloorName } from '@/gateway/policy/floors';
+
+// The policy document security teams already write (DESIGN.md §4), plus the per-resource
+// floors. Unknown keys are refused, so a typo never silently weakens a policy.
+
+const floorName = z.enum(floorNames() as [FloorName, ...FloorName[]], { message: `expected a floor: ${floorNames().join(', ')}` });
+const algorithm = z
+  .string()
+  .refine((a) => KNOWN_ALGORITHM_NAMES.some((k) => k.toLowerCase() === a.toLowerCase()), { message: `expected an algorithm: ${KNOWN_ALGORITHM_NAMES.join(', ')}` });
+
+export const policyDocumentSchema = z
+  .object({
+    version: z.literal(1, { message: 'expected version: 1' }).default(1),
+    mode: z.enum(['enforce', 'monitor'], { message: 'expected enforce or monitor' }).default('enforce'),
+    p2p_connectivity: z
+      .object({
+        enforce_pqc: z.boolean({ message: 'expected true or false' }).default(false),
+        allowed_algos: z.array(algorithm, { message: 'expected a list of algorithms' }).default([]),
+      })
+      .strict()
+      .default({ enforce_pqc: false, allowed_algos: [] }),
+    threat_detection: z
+      .object({
+        block_downgrade_attempts: z.boolean({ message: 'expected true or false' }).default(true),
+        alert_on_latency_spike: z.boolean({ message: 'expected true or false' }).default(true),
+      })
+      .strict()
+      .default({ block_downgrade_attempts: true, alert_on_latency_spike: true }),
+    floors: z
+      .object({
+        labels: z.record(z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'expected a label name in lowercase'), floorName).default({}),
+        servers: z.record(z.string().min(1), floorName).default({}),
+        tools: z.record(z.string().regex(/^[^/\s]+\/[^\s]+$/, 'expected <server>/<tool>'), floorName).default({}),
+      })
+      .strict()
+      .default({ labels: {}, servers: {}, tools: {} }),
+  })
+  .strict();
+
+export type PolicyDocument = z.infer<typeof policyDocumentSchema>;
+
+export interface PolicyProblem {
+  line: number;
+  column: number;
+  /** Dotted path of the offending field, e.g. `p2p_connectivity.allowed_algos.1`. */
+  path: string;
+  message: string;
+}
+
+export type ParsedPolicy = { ok: true; document: PolicyDocument } | { ok: false; problems: PolicyProblem[] };
+
+/** Parses policy YAML; every problem carries the line and column of the offending text. */
+export function parsePolicyYaml(text: string): ParsedPolicy {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    return {
+      ok: false,
+      problems: doc.errors.map((e) => {
+        const pos = lineCounter.linePos(e.pos[0]);
+        return { line: pos.line, column: pos.col, path: '', message: e.message.split('\n')[0] ?? 'invalid YAML' };
+      }),
+    };
+  }
+  const result = policyDocumentSchema.safeParse(doc.toJS() ?? {});
+  if (result.success) return { ok: true, document: result.data };
+  return {
+    ok: false,
+    problems: result.error.issues.map((issue) => {
+      const path = issue.path.map(String);
+      // Point at the deepest node that exists: the offending value, or its parent for a missing or unknown key.
+      let node: unknown;
+      for (let depth = path.length; depth >= 0 && !node; depth--) node = depth === 0 ? doc.contents : doc.getIn(path.slice(0, depth), true);
+      const range = (node as { range?: [number, number, number] } | undefined)?.range;
+      const pos = range ? lineCounter.linePos(range[0]) : { line: 1, col: 1 };
+      const unknownKeys = issue.code === 'unrecognized_keys' ? ` (unknown: ${issue.keys.join(', ')})` : '';
+      return { line: pos.line, column: pos.col, path: path.join('.'), message: `${issue.message}${unknownKeys}` };
+    }),
+  };
+}
+
+/** Serializes a policy as YAML in the documented shape, with a header that says what it is. */
+export function policyToYaml(document: PolicyDocument, header = 'pqgate policy'): string {
+  return `# ${header}\n${stringify(document, { indent: 2, lineWidth: 0 })}`;
+}
+
+/** The policy a fresh installation starts with: no global PQ requirement, no floors. */
+export function emptyPolicy(): PolicyDocument {
+  return policyDocumentSchema.parse({});
+}

@@ -1,0 +1,59 @@
+import { db } from '../db';
+import { AppError } from '../errors';
+import { bumpGatewayEpoch } from '../gateway-store/gateway-epoch';
+import { policyToYaml, type PolicyDocument } from './policy-document';
+
+/**
+ * Saves a policy as the next version and makes it active: its floors replace the floors in
+ * force (labels are created when new; servers and tools must exist), all in one transaction,
+ * then the gateway epoch moves so every replica applies it within 2 s.
+ */
+export async function savePolicyVersion(input: { document: PolicyDocument; yaml?: string; comment: string; actorId: string | null }) {
+  const { document } = input;
+  const version = await db.$transaction(async (tx) => {
+    const servers = new Map((await tx.upstream.findMany({ select: { id: true, slug: true } })).map((u) => [u.slug, u.id]));
+    const problems: string[] = [];
+    for (const slug of Object.keys(document.floors.servers)) if (!servers.has(slug)) problems.push(`floors.servers.${slug}: no server named ${slug} is registered (see Servers)`);
+    const toolIds = new Map<string, string>();
+    for (const key of Object.keys(document.floors.tools)) {
+      const [slug, ...rest] = key.split('/');
+      const upstreamId = servers.get(slug ?? '');
+      const tool = upstreamId ? await tx.tool.findUnique({ where: { upstreamId_name: { upstreamId, name: rest.join('/') } }, select: { id: true } }) : null;
+      if (!tool) problems.push(`floors.tools.${key}: no tool ${key} has been discovered (see Tools)`);
+      else toolIds.set(key, tool.id);
+    }
+    if (problems.length) throw new AppError('invalid_input', `The policy names things this gateway does not have: ${problems.join('; ')}.`, { yaml: problems });
+
+    const labelIds = new Map<string, string>();
+    for (const name of Object.keys(document.floors.labels)) {
+      const label = await tx.label.upsert({ where: { name }, create: { name }, update: {}, select: { id: true } });
+      labelIds.set(name, label.id);
+    }
+    const last = await tx.policyVersion.findFirst({ orderBy: { version: 'desc' }, select: { version: true } });
+    const next = (last?.version ?? 0) + 1;
+    await tx.policyVersion.updateMany({ where: { active: true }, data: { active: false } });
+    const created = await tx.policyVersion.create({
+      data: {
+        version: next,
+        yaml: input.yaml ?? policyToYaml(document, `pqgate policy v${next}`),
+        document: document as object,
+        mode: document.mode,
+        active: true,
+        comment: input.comment,
+        createdById: input.actorId,
+      },
+      select: { id: true, version: true, mode: true },
+    });
+    await tx.cryptoFloor.deleteMany({});
+    await tx.cryptoFloor.createMany({
+      data: [
+        ...Object.entries(document.floors.labels).map(([name, floor]) => ({ scope: 'label' as const, labelId: labelIds.get(name)!, floor })),
+        ...Object.entries(document.floors.servers).map(([slug, floor]) => ({ scope: 'upstream' as const, upstreamId: servers.get(slug)!, floor })),
+        ...Object.entries(document.floors.tools).map(([key, floor]) => ({ scope: 'tool' as const, toolId: toolIds.get(key)!, floor })),
+      ],
+    });
+    return created;
+  });
+  await bumpGatewayEpoch();
+  return version;
+}
