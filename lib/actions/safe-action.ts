@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { appendAuditEvent, type AuditEntry } from '../audit/append-audit-event';
-import { assertPermission, currentUser, type SessionUser } from '../auth/current-user';
+import { currentUser } from '../auth/current-user';
+import { assertPermission, type SessionUser } from '../auth/permission';
 import type { Permission } from '../auth/roles';
 import { AppError } from '../errors';
 

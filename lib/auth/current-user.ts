@@ -1,15 +1,10 @@
 import { redirect } from 'next/navigation';
 import { db } from '../db';
-import { AppError } from '../errors';
 import { auth } from './index';
-import { can, type Permission, type Role } from './roles';
+import { assertPermission, type SessionUser } from './permission';
+import type { Permission } from './roles';
 
-export interface SessionUser {
-  id: string;
-  email: string;
-  name: string;
-  role: Role;
-}
+export { assertPermission, type SessionUser } from './permission';
 
 /**
  * The signed-in user as the database knows them now: a role change or a disabled account
@@ -29,14 +24,6 @@ export async function requireUser(permission: Permission = 'console:read'): Prom
   const user = await currentUser();
   assertPermission(user, permission);
   return user;
-}
-
-/** Throws the AppError (401 / 403) that says why `user` may not do `permission`. */
-export function assertPermission(user: SessionUser | null, permission: Permission): asserts user is SessionUser {
-  if (!user) throw new AppError('unauthenticated', 'You are signed out. Sign in again and retry.');
-  if (!can(user.role, permission)) {
-    throw new AppError('forbidden', `Your role (${user.role}) does not allow this. Ask an admin for a role that has "${permission}".`);
-  }
 }
 
 /** For pages: the user, or a redirect to sign-in that comes back here afterwards. */
