@@ -118,6 +118,13 @@ describe('verifyBundle: tampering is detected and located', () => {
     expect(verifyBundle(b)).toMatchObject({ keysFromBundle: true });
   });
 
+  it('two signed roots for one size are a fork', () => {
+    const b = mutable(batched);
+    b.checkpoints.push(signCheckpoint({ origin: TEST_ORIGIN, size: 16, rootHash: new Uint8Array(32) }, [testSigner]));
+    const kinds = verifyBundle(b, { trustedKeys }).problems.map((p) => p.kind);
+    expect(kinds).toContain('checkpoint_fork');
+  });
+
   it('a malformed bundle or entry is reported, never thrown', () => {
     expect(verifyBundle({ format: 'other' }).firstBad).toMatchObject({ kind: 'malformed_bundle' });
     expect(verifyBundle({ ...batched, version: 2 }).firstBad?.message).toMatch(/version 2 is not supported/);

@@ -102,7 +102,15 @@ function openCheckpoints(bundle: AuditBundle, keys: NoteVerifierKey[], provider:
       problems.push({ kind: 'bad_checkpoint', checkpoint: index, message: `checkpoint ${index} is rejected: ${problemMessage(e)}` });
     }
   });
-  return roots.sort((a, b) => a.size - b.size || a.index - b.index);
+  roots.sort((a, b) => a.size - b.size || a.index - b.index);
+  // Two signed roots for one size: the key signed two histories (tlog-checkpoint forbids it).
+  roots.forEach((r, i) => {
+    const prev = roots[i - 1];
+    if (prev && prev.size === r.size && toBase64(prev.root) !== toBase64(r.root)) {
+      problems.push({ kind: 'checkpoint_fork', checkpoint: r.index, message: `checkpoints ${prev.index} and ${r.index} sign different roots for size ${r.size}` });
+    }
+  });
+  return roots;
 }
 
 /** Recomputes leaves in bundle order; records sequence and leaf-hash problems exactly. */
