@@ -115,13 +115,13 @@ async function main(): Promise<void> {
   console.log(`\n${pad('primitive', 26)}${providers.map((p) => lpad(`${p.name} ops/s`, 16)).join('')}`);
   for (const op of table[0]!.keys()) console.log(`${pad(op, 26)}${table.map((t) => lpad(fmt(t.get(op)!), 16)).join('')}`);
 
-  console.log(`\n${pad('full handshake (gateway CPU time, 1 core)', 40)}${pad('provider', 10)}${lpad('hs/s', 10)}${lpad('DESIGN bar', 12)}  verdict`);
+  console.log(`\n${pad('full handshake (gateway CPU time, 1 core)', 44)}${pad('provider', 10)}${lpad('hs/s', 10)}${lpad('DESIGN bar', 12)}  verdict`);
   for (const p of providers) {
     for (const s of SUITES) {
       const r = await handshakes(p, s.name);
       const bar = s.name === 'hybrid-xwing-mldsa65' ? BARS[p.name]! : undefined;
       const verdict = bar === undefined ? '' : r.perSecond >= bar ? 'meets' : 'BELOW';
-      console.log(`${pad(s.name, 40)}${pad(p.name, 10)}${lpad(fmt(r.perSecond), 10)}${lpad(bar === undefined ? '-' : `>= ${bar}`, 12)}  ${verdict} (${r.count} handshakes)`);
+      console.log(`${pad(s.name, 44)}${pad(p.name, 10)}${lpad(fmt(r.perSecond), 10)}${lpad(bar === undefined ? '-' : `>= ${bar}`, 12)}  ${verdict} (${r.count} handshakes)`);
     }
   }
 }
