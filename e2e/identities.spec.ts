@@ -1,6 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { generateKeyPair } from '../gateway/channel/identity';
-import { toBase64Url, toHex } from '../gateway/crypto/bytes';
+import { fromBase64Url, toBase64Url, toHex } from '../gateway/crypto/bytes';
 import { signInAsAdmin } from './fixtures/session';
 
 test('an admin creates an identity, enrolls its ML-DSA key, issues and revokes a token, and suspends it', async ({ page }) => {
@@ -47,4 +48,34 @@ test('an admin creates an identity, enrolls its ML-DSA key, issues and revokes a
   await page.goto('/audit');
   await expect(page.getByRole('cell', { name: 'identities.issue_token' }).first()).toBeVisible();
   await expect(page.getByText(token)).toHaveCount(0);
+});
+
+test('a key generated in the browser is downloaded as an identity file and only its public key is enrolled', async ({ page }) => {
+  await signInAsAdmin(page);
+  const name = `browser-key-${Date.now().toString(36)}`;
+  await page.goto('/identities');
+  const create = page.getByRole('form', { name: 'Create an identity' });
+  await create.getByLabel('Name').fill(name);
+  await create.getByLabel('Owner').fill('Security team');
+  await create.getByRole('button', { name: 'Create identity' }).click();
+  await create.getByRole('link', { name: 'Open the new identity' }).click();
+
+  const enroll = page.getByRole('form', { name: 'Enroll a public key' });
+  const [download] = await Promise.all([page.waitForEvent('download'), enroll.getByRole('button', { name: 'Generate in this browser' }).click()]);
+  expect(download.suggestedFilename()).toBe(`${name}.pqgate-identity.json`);
+  const file = JSON.parse(readFileSync((await download.path())!, 'utf8'));
+  expect(file).toMatchObject({ version: 1, algorithm: 'ML-DSA-65' });
+  // The file is a working identity: its seed gives back its public key.
+  const pair = generateKeyPair('ML-DSA-65', { seed: fromBase64Url(file.seed) });
+  expect(toBase64Url(pair.publicKey)).toBe(file.publicKey);
+
+  const sent: string[] = [];
+  page.on('request', (r) => {
+    if (r.method() === 'POST') sent.push(r.postData() ?? '');
+  });
+  await expect(enroll.getByLabel('Public key')).toHaveValue(file.publicKey);
+  await enroll.getByRole('button', { name: 'Enroll key' }).click();
+  await expect(page.getByRole('cell', { name: `${file.keyId.slice(0, 32)}…` })).toBeVisible();
+  expect(sent.some((body) => body.includes(file.publicKey))).toBe(true);
+  expect(sent.some((body) => body.includes(file.seed))).toBe(false);
 });

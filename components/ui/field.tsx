@@ -1,4 +1,4 @@
-import type { InputHTMLAttributes, ReactNode, SelectHTMLAttributes } from 'react';
+import type { InputHTMLAttributes, ReactNode, Ref, SelectHTMLAttributes } from 'react';
 import { cn } from './cn';
 
 const CONTROL =
@@ -39,6 +39,6 @@ export function Input({ className, id, ...props }: InputHTMLAttributes<HTMLInput
   return <input id={id} aria-invalid={invalid || undefined} aria-describedby={`${id}-hint ${id}-error`} className={cn(CONTROL, className)} {...rest} />;
 }
 
-export function Select({ className, id, ...props }: SelectHTMLAttributes<HTMLSelectElement> & { id: string }) {
-  return <select id={id} className={cn(CONTROL, className)} {...props} />;
+export function Select({ className, id, ref, ...props }: SelectHTMLAttributes<HTMLSelectElement> & { id: string; ref?: Ref<HTMLSelectElement> }) {
+  return <select id={id} ref={ref} className={cn(CONTROL, className)} {...props} />;
 }

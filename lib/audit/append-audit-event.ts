@@ -1,6 +1,5 @@
-import { createHash } from 'node:crypto';
+import { auditEventLeafHash } from '@/gateway/audit/event';
 import { db } from '../db';
-import { canonicalJson } from './canonical';
 
 /** One audit entry: who did what to which target, and with what outcome. */
 export interface AuditEntry {
@@ -21,8 +20,7 @@ export interface AuditEntry {
  * of the leaf so that editing it is detected like editing anything else.
  */
 export function auditLeafHash(entry: AuditEntry, time: Date): Uint8Array<ArrayBuffer> {
-  const body = canonicalJson({ ...entry, details: entry.details ?? {}, time });
-  return new Uint8Array(createHash('sha256').update(Buffer.from([0])).update(body).digest());
+  return new Uint8Array(auditEventLeafHash({ ...entry, details: entry.details ?? {}, time }));
 }
 
 /** Appends entries to the audit log in one transaction, in order. */

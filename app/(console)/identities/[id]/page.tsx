@@ -66,7 +66,7 @@ export default async function IdentityPage({ params }: { params: Promise<{ id: s
           )}
           {manage && !hasKey && identity.status !== 'revoked' ? (
             <div className="mt-4">
-              <EnrollKeyForm identityId={identity.id} />
+              <EnrollKeyForm identityId={identity.id} identityName={identity.name} />
             </div>
           ) : null}
         </Card>

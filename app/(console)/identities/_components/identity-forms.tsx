@@ -1,6 +1,7 @@
 'use client';
 
-import { useActionState } from 'react';
+import { useActionState, useRef, useState } from 'react';
+import { generateBrowserIdentity } from '@/gateway/crypto/browser-identity';
 import { enrollIdentityKeyAction } from '@/lib/actions/identities/enroll-identity-key-action';
 import { issueApiTokenAction } from '@/lib/actions/identities/issue-api-token-action';
 import { revokeApiTokenAction } from '@/lib/actions/identities/revoke-api-token-action';
@@ -10,24 +11,46 @@ import { Button } from '@/components/ui/button';
 import { Field, Input, Select } from '@/components/ui/field';
 import { FormMessage } from '@/components/ui/form-message';
 
-/** Paste box for a public key made by `pqgate keygen` (printed by `pqgate pubkey`). */
-export function EnrollKeyForm({ identityId }: { identityId: string }) {
+/**
+ * Paste box for a public key made by `pqgate keygen` (printed by `pqgate pubkey`), or a key
+ * generated right here with noble: the secret is downloaded as an identity file and never
+ * leaves the browser; only the public key is submitted.
+ */
+export function EnrollKeyForm({ identityId, identityName }: { identityId: string; identityName: string }) {
   const [state, action, pending] = useActionState(enrollIdentityKeyAction, idle);
+  const [generated, setGenerated] = useState<string | null>(null);
+  const publicKeyRef = useRef<HTMLTextAreaElement>(null);
+  const algorithmRef = useRef<HTMLSelectElement>(null);
   const errors = state.status === 'error' ? state.fieldErrors : undefined;
+
+  function generate() {
+    const algorithm = (algorithmRef.current?.value ?? 'ML-DSA-65') as 'ML-DSA-65' | 'ML-DSA-87' | 'Ed25519';
+    const identity = generateBrowserIdentity(algorithm);
+    const url = URL.createObjectURL(new Blob([identity.file], { type: 'application/json' }));
+    const link = document.createElement('a');
+    link.href = url;
+    link.download = `${identityName}.pqgate-identity.json`;
+    link.click();
+    URL.revokeObjectURL(url);
+    if (publicKeyRef.current) publicKeyRef.current.value = identity.publicKey;
+    setGenerated(identity.keyId);
+  }
+
   return (
     <form action={action} className="space-y-4" aria-label="Enroll a public key">
       <input type="hidden" name="identityId" value={identityId} />
       <Field id="key-algorithm" label="Algorithm" errors={errors?.algorithm}>
-        <Select id="key-algorithm" name="algorithm" defaultValue="ML-DSA-65" className="max-w-xs">
+        <Select id="key-algorithm" name="algorithm" defaultValue="ML-DSA-65" className="max-w-xs" ref={algorithmRef}>
           <option value="ML-DSA-65">ML-DSA-65 (default of pqgate keygen)</option>
           <option value="ML-DSA-87">ML-DSA-87 (CNSA 2.0)</option>
           <option value="Ed25519">Ed25519 (classical)</option>
         </Select>
       </Field>
-      <Field id="key-public" label="Public key" hint="Run `pqgate pubkey --identity id.json` and paste what it prints. The secret key never leaves the client." errors={errors?.publicKey}>
+      <Field id="key-public" label="Public key" hint="Run `pqgate pubkey --identity id.json` and paste what it prints, or generate a key in this browser. The secret key never leaves the client." errors={errors?.publicKey}>
         <textarea
           id="key-public"
           name="publicKey"
+          ref={publicKeyRef}
           rows={4}
           required
           defaultValue={lastValue(state, 'publicKey')}
@@ -35,10 +58,21 @@ export function EnrollKeyForm({ identityId }: { identityId: string }) {
           className="block w-full rounded-md border border-slate-300 bg-white px-3 py-2 font-mono text-xs dark:border-slate-700 dark:bg-slate-900"
         />
       </Field>
+      {generated ? (
+        <p role="status" className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:bg-amber-950/50 dark:text-amber-100">
+          Key {generated.slice(0, 16)}… generated in this browser; its secret was downloaded as <code>{identityName}.pqgate-identity.json</code> (keep it private:
+          <code> pqgate connect --identity</code> uses it). Enroll the public key to finish.
+        </p>
+      ) : null}
       <FormMessage state={state} />
-      <Button type="submit" disabled={pending}>
-        {pending ? 'Enrolling…' : 'Enroll key'}
-      </Button>
+      <div className="flex flex-wrap gap-2">
+        <Button type="submit" disabled={pending}>
+          {pending ? 'Enrolling…' : 'Enroll key'}
+        </Button>
+        <Button type="button" variant="secondary" onClick={generate}>
+          Generate in this browser
+        </Button>
+      </div>
     </form>
   );
 }
