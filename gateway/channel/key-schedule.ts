@@ -104,6 +104,7 @@ export interface TrafficKeys {
   readonly s2c: { key: Uint8Array; iv: Uint8Array };
 }
 
+/** Record keys and IVs of both directions from the application secret. */
 export function deriveTrafficKeys(provider: CryptoProvider, suite: Suite, applicationSecret: Uint8Array): TrafficKeys {
   const h = provider.hash(suite.hash);
   const none = new Uint8Array(0);

@@ -10,8 +10,9 @@ import { recordAad, type RecordBody } from './wire';
 
 /** Record direction: 1 client to server, 2 server to client. */
 export type Direction = 1 | 2;
-/** Direction codes. */
+/** Client-to-server direction code. */
 export const C2S: Direction = 1;
+/** Server-to-client direction code. */
 export const S2C: Direction = 2;
 
 /** Encrypts one record. */

@@ -65,6 +65,9 @@ export function createHarness(opts: HarnessOptions = {}) {
   return { provider, server, events, time, keyRing, trusted, fetch: doFetch, seen, requests, register: (k: KeyPair) => registered.set(Buffer.from(k.keyId).toString('hex'), { algorithm: k.algorithm, publicKey: k.publicKey }) };
 }
 
+/** Base URL the test client connects to. */
 export const URL_BASE = 'https://gateway.test/pq';
+/** UTF-8 encode (tests). */
 export const enc = (s: string) => new TextEncoder().encode(s);
+/** UTF-8 decode (tests). */
 export const dec = (b: Uint8Array) => new TextDecoder().decode(b);

@@ -36,7 +36,9 @@ export const MessageType = Object.freeze({
 
 /** Length of nonces, key ids and session ids. */
 export const NONCE_LENGTH = 32;
+/** Length of key ids (SHA-256 fingerprints). */
 export const KEY_ID_LENGTH = 32;
+/** Length of session ids. */
 export const SESSION_ID_LENGTH = 16;
 
 /** One suite offer: the suite code point and the client's KEM public key for it. */
@@ -44,12 +46,14 @@ export interface Offer {
   readonly suiteId: number;
   readonly kemPublicKey: Uint8Array;
 }
+/** First flight of the client (§4.1). */
 export interface ClientHello {
   readonly type: 1;
   readonly clientNonce: Uint8Array;
   readonly minSuiteId: number;
   readonly offers: readonly Offer[];
 }
+/** The gateway's answer (§4.2); `suite` is resolved from the registry while parsing. */
 export interface ServerHello {
   readonly type: 2;
   readonly serverNonce: Uint8Array;
@@ -62,6 +66,7 @@ export interface ServerHello {
   readonly signature: Uint8Array;
   readonly finished: Uint8Array;
 }
+/** Body of the /handshake answer: the ServerHello and the sealed cookie (§4.3). */
 export interface HandshakeResponse {
   readonly type: 3;
   readonly serverHello: Uint8Array;
@@ -74,17 +79,20 @@ export interface RecordBody {
   readonly route: string;
   readonly ciphertext: Uint8Array;
 }
+/** First /record request: cookie, sealed Finish and the first record (§4.5). */
 export interface ClientFinish {
   readonly type: 4;
   readonly cookie: Uint8Array;
   readonly sealedFinish: Uint8Array;
   readonly record: RecordBody;
 }
+/** Later /record requests: ticket and record (§4.6). */
 export interface RecordRequest {
   readonly type: 5;
   readonly ticket: Uint8Array;
   readonly record: RecordBody;
 }
+/** Every /record answer (§4.7). */
 export interface RecordResponse {
   readonly type: 6;
   /** Empty except on the response that establishes a session. */
@@ -92,6 +100,7 @@ export interface RecordResponse {
   readonly ticketLifetimeSeconds: number;
   readonly record: RecordBody;
 }
+/** Downgrade report signed by the client identity (§4.8). */
 export interface ClientAlert {
   readonly type: 7;
   readonly cookie: Uint8Array;
@@ -214,6 +223,7 @@ export function encodeServerHello(m: Omit<ServerHello, 'type'>): Uint8Array {
   return w.bytes(m.finished).finish();
 }
 
+/** Parses the /handshake answer. */
 export function parseHandshakeResponse(bytes: Uint8Array): HandshakeResponse {
   const r = start(bytes, 'HandshakeResponse');
   header(r, [MessageType.handshakeResponse]);
@@ -223,6 +233,7 @@ export function parseHandshakeResponse(bytes: Uint8Array): HandshakeResponse {
   return { type: 3, serverHello, cookie };
 }
 
+/** Encodes the /handshake answer. */
 export function encodeHandshakeResponse(m: Omit<HandshakeResponse, 'type'>): Uint8Array {
   return head(MessageType.handshakeResponse).vec(2, m.serverHello).vec(2, m.cookie).finish();
 }
@@ -254,18 +265,22 @@ export function parseRecordEndpointMessage(bytes: Uint8Array): RecordEndpointMes
   return { type: 7, cookie, alert: 1, clientHello, identityKeyId, signature };
 }
 
+/** Encodes a ClientFinish. */
 export function encodeClientFinish(m: Omit<ClientFinish, 'type'>): Uint8Array {
   return writeRecord(head(MessageType.clientFinish).vec(2, m.cookie).vec(2, m.sealedFinish), m.record).finish();
 }
 
+/** Encodes a RecordRequest. */
 export function encodeRecordRequest(m: Omit<RecordRequest, 'type'>): Uint8Array {
   return writeRecord(head(MessageType.recordRequest).vec(2, m.ticket), m.record).finish();
 }
 
+/** Encodes a ClientAlert. */
 export function encodeClientAlert(m: Omit<ClientAlert, 'type'>): Uint8Array {
   return head(MessageType.clientAlert).vec(2, m.cookie).u8(m.alert).vec(2, m.clientHello).bytes(m.identityKeyId, KEY_ID_LENGTH).vec(2, m.signature).finish();
 }
 
+/** Parses a RecordResponse (client side). */
 export function parseRecordResponse(bytes: Uint8Array): RecordResponse {
   const r = start(bytes, 'RecordResponse');
   header(r, [MessageType.recordResponse]);
@@ -276,6 +291,7 @@ export function parseRecordResponse(bytes: Uint8Array): RecordResponse {
   return { type: 6, ticket, ticketLifetimeSeconds, record };
 }
 
+/** Encodes a RecordResponse. */
 export function encodeRecordResponse(m: Omit<RecordResponse, 'type'>): Uint8Array {
   return writeRecord(head(MessageType.recordResponse).vec(2, m.ticket).u32(m.ticketLifetimeSeconds), m.record).finish();
 }
@@ -296,6 +312,7 @@ export function parseFinishPlaintext(bytes: Uint8Array, suite: Suite): FinishPla
   return { identityKeyId, signature, finished };
 }
 
+/** Encodes the Finish plaintext; with an empty `finished` it is the prefix the client MAC covers. */
 export function encodeFinishPlaintext(m: FinishPlaintext): Uint8Array {
   return new Writer().bytes(m.identityKeyId, KEY_ID_LENGTH).vec(2, m.signature).bytes(m.finished).finish();
 }

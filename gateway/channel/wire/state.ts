@@ -18,6 +18,7 @@ export interface SealedBox {
 /** Sealed-box kinds. */
 export const SealedKind = Object.freeze({ cookie: 1, ticket: 2 } as const);
 
+/** Parses a sealed box of the expected kind; another kind is `cookie_invalid` / `ticket_invalid`. */
 export function parseSealedBox(bytes: Uint8Array, kind: 1 | 2): SealedBox {
   const what = kind === 1 ? 'cookie' : 'ticket';
   const r = start(bytes, what, kind === 1 ? LIMITS.cookie : LIMITS.ticket);
@@ -30,6 +31,7 @@ export function parseSealedBox(bytes: Uint8Array, kind: 1 | 2): SealedBox {
   return { kind, keyVersion, nonce, ciphertext };
 }
 
+/** Encodes a sealed box. */
 export function encodeSealedBox(b: SealedBox): Uint8Array {
   return new Writer().u8(b.kind).u32(b.keyVersion).bytes(b.nonce, 12).vec(2, b.ciphertext).finish();
 }
@@ -48,6 +50,7 @@ export interface CookieState {
   readonly gatewayKeyId: Uint8Array;
 }
 
+/** Parses an opened cookie. */
 export function parseCookieState(bytes: Uint8Array): CookieState {
   const r = new Reader(bytes, 'cookie state');
   const suite = knownSuite(r.u16('suite'), 'cookie');
@@ -66,6 +69,7 @@ export function parseCookieState(bytes: Uint8Array): CookieState {
   return s;
 }
 
+/** Encodes cookie state for sealing. */
 export function encodeCookieState(s: CookieState): Uint8Array {
   const h = HASH_LENGTHS[s.suite.hash];
   return new Writer()
@@ -91,6 +95,7 @@ export interface TicketState {
   readonly applicationSecret: Uint8Array;
 }
 
+/** Parses an opened ticket. */
 export function parseTicketState(bytes: Uint8Array): TicketState {
   const r = new Reader(bytes, 'ticket state');
   const suite = knownSuite(r.u16('suite'), 'ticket');
@@ -107,6 +112,7 @@ export function parseTicketState(bytes: Uint8Array): TicketState {
   return s;
 }
 
+/** Encodes ticket state for sealing. */
 export function encodeTicketState(s: TicketState): Uint8Array {
   return new Writer()
     .u16(s.suite.id)
