@@ -96,7 +96,15 @@ export async function relay(connector: Connector, local: Transport, options: Pic
     if (isRequest && !reply.some((m) => m.id === message.id && !('method' in m))) {
       reply.push(jsonRpcError(message.id as string | number, new JsonRpcFailure(JSON_RPC.sessionNotFound, `the gateway closed the MCP session for ${connector.server}; reconnect`)));
     }
-    await deliver(reply);
+    const response = reply.findIndex((m) => !('method' in m));
+    if (response > 0) {
+      await deliver(reply.slice(0, response));
+      // SDK clients handle notifications a microtask later than responses, and a stdio reader
+      // may see both in one chunk: a progress delivered with its response would arrive after
+      // the request was settled. A short pause lets the client take the notifications first.
+      await new Promise((r) => setTimeout(r, 10));
+      await deliver(reply.slice(response));
+    } else await deliver(reply);
     // Unsolicited notifications only make sense once the session exists.
     if (message.method === 'initialize' && !polling) {
       polling = true;

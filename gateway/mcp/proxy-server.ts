@@ -67,15 +67,19 @@ export function createProxyServer(deps: ProxyServerDeps): Server {
   async function forward(ctx: SessionContext, method: string, params: Params, extra: Extra, d: Decision, tool?: string) {
     const token = (params?._meta as { progressToken?: unknown } | undefined)?.progressToken;
     const started = clock();
+    // Progress must reach the downstream before the response it belongs to: sends are async, so
+    // the result waits for the ones already started.
+    const sent: Promise<void>[] = [];
     try {
       const link = await deps.link();
       const result = await link.request(method, stripProgressToken(params), {
         signal: extra.signal,
         onprogress:
           typeof token === 'string' || typeof token === 'number'
-            ? (p) => void extra.sendNotification({ method: 'notifications/progress', params: { ...p, progressToken: token } }).catch(() => undefined)
+            ? (p) => void sent.push(extra.sendNotification({ method: 'notifications/progress', params: { ...p, progressToken: token } }).catch(() => undefined))
             : undefined,
       });
+      await Promise.all(sent);
       record(ctx, method, d, { tool, latencyMs: clock() - started });
       return result;
     } catch (e) {

@@ -15,7 +15,7 @@ import type { ListedTool, UpstreamConfig } from './store';
 
 /** Tunables of the pool; every one has a default. */
 export interface UpstreamPoolOptions {
-  /** Per-request timeout (reset by progress notifications). Default 30 000 ms. */
+  /** Per-request timeout (progress does not extend it). Default 30 000 ms. */
   readonly requestTimeoutMs?: number;
   /** Time allowed for connect + initialize. Default 10 000 ms. */
   readonly connectTimeoutMs?: number;
@@ -182,6 +182,18 @@ export function createUpstreamPool(deps: UpstreamPoolDeps): UpstreamPool {
         await client.close();
         throw new GatewayError('upstream_unavailable', `upstream ${slug} is unavailable (gateway closing)`);
       }
+      // Progress is routed here, synchronously, instead of by the SDK client: the SDK handles a
+      // notification a microtask after a response read in the same chunk, so the last progress
+      // before a result would find its handler already removed and be lost.
+      const progress = new Map<string, NonNullable<ForwardOptions['onprogress']>>();
+      const onmessage = transport.onmessage;
+      transport.onmessage = (message, extra) => {
+        const m = message as { method?: string; params?: { progressToken?: unknown; progress?: number; total?: number; message?: string } };
+        const route = m.method === 'notifications/progress' ? progress.get(String(m.params?.progressToken)) : undefined;
+        if (route) return route({ progress: m.params!.progress!, total: m.params!.total, message: m.params!.message });
+        onmessage?.(message, extra);
+      };
+      let nextToken = 0;
       client.setNotificationHandler(ToolListChangedNotificationSchema, async () => {
         await safeDiscover(entry);
         deps.onToolsChanged?.(slug);
@@ -192,18 +204,20 @@ export function createUpstreamPool(deps: UpstreamPoolDeps): UpstreamPool {
         capabilities: client.getServerCapabilities() ?? {},
         instructions: client.getInstructions(),
         async request(method, params, options = {}) {
+          const token = options.onprogress ? `pqgate-${++nextToken}` : undefined;
+          if (token) {
+            progress.set(token, options.onprogress!);
+            params = { ...params, _meta: { ...(params?._meta as object | undefined), progressToken: token } };
+          }
           try {
-            return await client.request({ method, params }, ResultSchema, {
-              signal: options.signal,
-              timeout: timeoutMs,
-              onprogress: options.onprogress,
-              resetTimeoutOnProgress: options.onprogress !== undefined,
-            });
+            return await client.request({ method, params }, ResultSchema, { signal: options.signal, timeout: timeoutMs });
           } catch (e) {
             const failure = upstreamFailure(slug, e, timeoutMs);
             // A transport failure means the connection is unusable: reconnect next time.
             if (failure.code === JSON_RPC.upstreamUnavailable) markDown(entry, client, failure.message);
             throw failure;
+          } finally {
+            if (token) progress.delete(token);
           }
         },
       };
