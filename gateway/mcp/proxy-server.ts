@@ -8,7 +8,7 @@ import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/proto
 import type { ServerCapabilities, ServerNotification, ServerRequest } from '@modelcontextprotocol/sdk/types.js';
 import { toHex } from '../crypto';
 import { decide, type Decision, type DecisionTarget } from '../policy/decide';
-import { JSON_RPC, JsonRpcFailure } from './json-rpc-errors';
+import { JSON_RPC, JsonRpcFailure, toJsonRpcFailure } from './json-rpc-errors';
 import { contextOf, type SessionContext } from './session-context';
 import type { GatewayStore, TrafficEvent } from './store';
 import type { TrafficRecorder } from './traffic-recorder';
@@ -83,7 +83,8 @@ export function createProxyServer(deps: ProxyServerDeps): Server {
       record(ctx, method, d, { tool, latencyMs: clock() - started });
       return result;
     } catch (e) {
-      const failure = e instanceof JsonRpcFailure ? e : new JsonRpcFailure(JSON_RPC.internalError, 'internal error');
+      // Link failures are GatewayErrors naming the server; anything else is an opaque bug.
+      const failure = toJsonRpcFailure(e);
       record(ctx, method, d, { tool, latencyMs: clock() - started, upstreamError: failure.message });
       throw failure;
     }
