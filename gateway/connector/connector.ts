@@ -7,7 +7,7 @@ import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { connect, type ChannelSession, type ConnectOptions, type KeyPair } from '../channel';
 import { getCryptoProvider, toBase64Url } from '../crypto';
-import { GatewayError } from '../errors';
+import { GatewayError, isGatewayError } from '../errors';
 import { encodeEnvelope, MCP_ROUTES, parseReplyEnvelope } from '../mcp/channel-envelope';
 import { JSON_RPC, JsonRpcFailure, jsonRpcError } from '../mcp/json-rpc-errors';
 
@@ -47,8 +47,19 @@ export async function openConnector(url: string, identity: KeyPair, options: Con
   const channel = await connect(`${url.replace(/\/+$/, '')}/pq`, identity, connectOptions);
   // Stable across re-handshakes: the gateway keys the MCP session by identity, server and this.
   const session = toBase64Url((options.provider ?? getCryptoProvider()).randomBytes(16));
-  const exchange = async (route: string, message?: Message) =>
-    parseReplyEnvelope(await channel.request(route, encodeEnvelope({ server, session, ...(message ? { message } : {}) }))).messages as Message[];
+  const exchange = async (route: string, message?: Message): Promise<Message[]> => {
+    const body = encodeEnvelope({ server, session, ...(message ? { message } : {}) });
+    let reply: Uint8Array;
+    try {
+      reply = await channel.request(route, body);
+    } catch (e) {
+      // A record refused as out of the replay window was never processed: resending it under a
+      // fresh sequence number cannot run the request twice.
+      if (!isGatewayError(e, 'replay')) throw e;
+      reply = await channel.request(route, body);
+    }
+    return parseReplyEnvelope(reply).messages as Message[];
+  };
   return {
     server,
     channel,

@@ -5,7 +5,7 @@
  * to the `pqgate connect` connector. Both reach the same proxy sessions and the same policy.
  */
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import { createChannelServer, type ChannelServer, type EventSink } from '../channel';
+import { createChannelServer, SlidingWindowReplayGuard, type ChannelServer, type EventSink } from '../channel';
 import { getCryptoProvider, toBase64Url, toHex } from '../crypto';
 import { GatewayError } from '../errors';
 import { createChannelDownstream } from './channel-downstream';
@@ -33,6 +33,11 @@ export interface McpGatewayOptions extends UpstreamPoolOptions {
   readonly maxSessions?: number;
   /** How long a channel poll record waits for a notification. Default 25 000 ms. */
   readonly pollWaitMs?: number;
+  /**
+   * Replay window of channel records (RFC 4303 §3.4.3), in records. Default 1024: a connector
+   * with many requests in flight delivers them out of order by more than the channel's 64.
+   */
+  readonly replayWindow?: number;
   /** Channel security events (downgrades, replays, bad signatures) for detection. */
   readonly channelEvents?: EventSink;
   /** Failures off the request path (traffic writes, discovery); messages never carry secrets. */
@@ -62,7 +67,7 @@ export interface McpGateway {
   close(): Promise<void>;
 }
 
-const OPTION_KEYS = ['requestTimeoutMs', 'connectTimeoutMs', 'discoveryIntervalMs', 'backoffInitialMs', 'backoffMaxMs', 'maxBodyBytes', 'toolListMode', 'trafficIntervalMs', 'trafficMaxBatch', 'sessionIdleMs', 'maxSessions', 'pollWaitMs', 'channelEvents', 'onError'];
+const OPTION_KEYS = ['requestTimeoutMs', 'connectTimeoutMs', 'discoveryIntervalMs', 'backoffInitialMs', 'backoffMaxMs', 'maxBodyBytes', 'toolListMode', 'trafficIntervalMs', 'trafficMaxBatch', 'sessionIdleMs', 'maxSessions', 'pollWaitMs', 'replayWindow', 'channelEvents', 'onError'];
 
 /** Where under `<base>/<server>` a request goes. */
 function routeOf(request: Request, server: string): 'mcp' | 'handshake' | 'record' | 'keys' | null {
@@ -133,6 +138,8 @@ export function createMcpGateway(deps: McpGatewayDeps): McpGateway {
   const http = createHttpDownstream({ maxBodyBytes: options.maxBodyBytes ?? 4 * 1024 * 1024, maxSessions, idleMs, clock, random, openProxy });
   const channelMcp = createChannelDownstream({ clock, pollWaitMs: options.pollWaitMs ?? 25_000, idleMs, maxSessions, callerForKey: (k) => store.callerForKey(k), openProxy });
 
+  // One guard for the gateway's lifetime, so a rebuilt channel server still refuses replays.
+  const replayGuard = new SlidingWindowReplayGuard(options.replayWindow ?? 1024);
   // The channel server loads the gateway keys once; a rotated key set gets a new one.
   let channel: { keys: unknown; server: ChannelServer } | undefined;
   function channelServer(): ChannelServer {
@@ -147,6 +154,7 @@ export function createMcpGateway(deps: McpGatewayDeps): McpGateway {
           clock,
           random,
           policyEpoch: () => store.snapshot().epoch,
+          replayGuard,
           ...(options.channelEvents ? { events: options.channelEvents } : {}),
         }),
       };
