@@ -25,6 +25,15 @@ const schema = z
     PQGATE_SIGNIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).default(5),
     PQGATE_SIGNIN_MAX_FAILURES_PER_IP: z.coerce.number().int().min(1).default(20),
     PQGATE_SIGNIN_WINDOW_SECONDS: z.coerce.number().int().min(10).default(900),
+    /** The audit log's origin, first line of every checkpoint; fixed once the log has signed one. */
+    PQGATE_AUDIT_ORIGIN: z
+      .string()
+      .regex(/^[^\s+]{1,200}$/, 'expected a log name without spaces or "+", for example pqgate.example.com/audit')
+      .default('pqgate.local/audit'),
+    /** Sign a checkpoint after the batch that leaves this many events unsigned… */
+    PQGATE_AUDIT_CHECKPOINT_EVENTS: z.coerce.number().int().min(1).default(256),
+    /** …or when this many seconds passed since the last checkpoint and new events arrived. */
+    PQGATE_AUDIT_CHECKPOINT_SECONDS: z.coerce.number().int().min(1).default(10),
   })
   .refine((e) => Boolean(e.ADMIN_EMAIL) === Boolean(e.ADMIN_PASSWORD), {
     message: 'set both ADMIN_EMAIL and ADMIN_PASSWORD, or neither (a password is then generated and printed once)',

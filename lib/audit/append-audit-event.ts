@@ -1,5 +1,9 @@
-import { auditEventLeafHash } from '@/gateway/audit/event';
-import { db } from '../db';
+import { auditEventLeafHash, MerkleFrontier } from '@/gateway/audit';
+import { db, type PrismaClient } from '../db';
+import { auditLogContext, lockAuditLog } from './audit-log-state';
+import { auditSigner } from './audit-signer';
+import { checkpointDue, scheduleCheckpoint, writeCheckpoint } from './checkpoint-audit-log';
+import { pseudonymizeEntry } from './pseudonymize';
 
 /** One audit entry: who did what to which target, and with what outcome. */
 export interface AuditEntry {
@@ -11,7 +15,7 @@ export interface AuditEntry {
   decision?: 'allow' | 'deny' | 'monitor' | 'ok' | 'refused' | 'error';
   suite?: string;
   requestId?: string;
-  /** Never raw secrets: callers pass fingerprints or prefixes. */
+  /** Never raw secrets: callers pass fingerprints or ids (secret-named keys are dropped anyway). */
   details?: Record<string, unknown>;
 }
 
@@ -23,12 +27,30 @@ export function auditLeafHash(entry: AuditEntry, time: Date): Uint8Array<ArrayBu
   return new Uint8Array(auditEventLeafHash({ ...entry, details: entry.details ?? {}, time }));
 }
 
-/** Appends entries to the audit log in one transaction, in order. */
-export async function appendAuditEvents(entries: AuditEntry[]): Promise<void> {
-  if (entries.length === 0) return;
+/** Where a batch landed: its first sequence number, the log's new size, and whether it was signed. */
+export interface AppendResult {
+  firstSeq: number;
+  size: number;
+  checkpointed: boolean;
+}
+
+/**
+ * Appends entries to the audit log on `client`, in order, in one transaction that holds the
+ * log's row lock: the batch takes the sequence numbers (= leaf indexes) after the previous
+ * batch of any writer, and extends the stored Merkle frontier. Sensitive fields are
+ * pseudonymised first (see pseudonymize.ts). The batch that crosses
+ * PQGATE_AUDIT_CHECKPOINT_EVENTS unsigned events, or the first one after
+ * PQGATE_AUDIT_CHECKPOINT_SECONDS, also signs a checkpoint.
+ */
+export async function appendAuditEventsTo(client: PrismaClient, entries: readonly AuditEntry[]): Promise<AppendResult | undefined> {
+  if (entries.length === 0) return undefined;
+  const { origin, salt } = await auditLogContext(client);
+  // Outside the transaction: on the embedded database a query beside an open transaction waits for it.
+  const signer = await auditSigner(origin);
   const time = new Date();
-  await db.auditEvent.createMany({
-    data: entries.map((e) => ({
+  const rows = entries.map((raw) => {
+    const e = pseudonymizeEntry(raw, salt);
+    return {
       time,
       actorType: e.actorType,
       actorId: e.actorId,
@@ -38,10 +60,33 @@ export async function appendAuditEvents(entries: AuditEntry[]): Promise<void> {
       decision: e.decision ?? null,
       suite: e.suite ?? null,
       requestId: e.requestId ?? null,
-      details: (e.details ?? {}) as object,
+      details: e.details as object,
       leafHash: auditLeafHash(e, time),
-    })),
+    };
   });
+  const result = await client.$transaction(
+    async (tx) => {
+      const log = await lockAuditLog(tx);
+      if (!log.frontier) throw new Error('the audit log frontier is not initialised');
+      const frontier = MerkleFrontier.fromJSON(log.frontier);
+      if (frontier.size !== log.size) throw new Error(`the audit log row is inconsistent (size ${log.size}, frontier of ${frontier.size})`);
+      const firstSeq = frontier.size;
+      await tx.auditEvent.createMany({ data: rows.map((r, i) => ({ seq: BigInt(firstSeq + i), ...r })) });
+      frontier.appendAll(rows.map((r) => r.leafHash));
+      await tx.auditLog.update({ where: { id: 1 }, data: { size: BigInt(frontier.size), frontier: frontier.toJSON() as object } });
+      const due = signer !== undefined && checkpointDue(log, frontier.size);
+      if (due) await writeCheckpoint(tx, origin, frontier, signer);
+      return { firstSeq, size: frontier.size, checkpointed: due };
+    },
+    { maxWait: 20_000, timeout: 60_000 },
+  );
+  if (!result.checkpointed) scheduleCheckpoint(client);
+  return result;
+}
+
+/** Appends entries to the audit log in one transaction, in order (see `appendAuditEventsTo`). */
+export async function appendAuditEvents(entries: AuditEntry[]): Promise<void> {
+  await appendAuditEventsTo(db, entries);
 }
 
 export function appendAuditEvent(entry: AuditEntry): Promise<void> {

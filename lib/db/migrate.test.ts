@@ -94,7 +94,7 @@ describe.each(kinds)('migrations on $name', ({ open }) => {
     });
     expect((await prisma.identity.findUniqueOrThrow({ where: { id: identity.id } })).labels).toEqual(['healthcare', 'pii']);
     const event = await prisma.auditEvent.create({
-      data: { actorType: 'user', actorId: user.id, action: 'test', details: { n: 1 }, leafHash: new Uint8Array([1, 2, 3]) },
+      data: { seq: 0n, actorType: 'user', actorId: user.id, action: 'test', details: { n: 1 }, leafHash: new Uint8Array([1, 2, 3]) },
     });
     expect(typeof event.seq).toBe('bigint');
     expect(Array.from(event.leafHash)).toEqual([1, 2, 3]);

@@ -1,0 +1,60 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe } from 'vitest';
+
+// The audit log on PostgreSQL (when PQGATE_TEST_DATABASE_URL is set): the 4 writers each have
+// their own client and connection pool, like 4 replicas, and take turns through the row lock.
+const baseUrl = process.env.PQGATE_TEST_DATABASE_URL;
+const name = `pqgate_audit_${randomBytes(6).toString('hex')}`;
+const dir = mkdtempSync(join(tmpdir(), 'pqgate-audit-pg-'));
+let url: string | undefined;
+if (baseUrl) {
+  const admin = new pg.Client({ connectionString: baseUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const target = new URL(baseUrl);
+  target.pathname = `/${name}`;
+  url = target.toString();
+  process.env.DATABASE_URL = url;
+  process.env.PQGATE_DATA_DIR = dir;
+  process.env.PQGATE_SECRETS_FILE = join(dir, 'secrets.env');
+  process.env.PQGATE_AUDIT_CHECKPOINT_EVENTS = '4';
+  process.env.PQGATE_AUDIT_CHECKPOINT_SECONDS = '3600';
+}
+
+describe.skipIf(!url)('audit log on PostgreSQL', async () => {
+  const { closeDatabase, ensureMigrated } = await import('../db');
+  const { PrismaClient } = await import('../generated/prisma/client');
+  const { PrismaPg } = await import('@prisma/adapter-pg');
+  const { ensureGatewayKeys } = await import('../keys/gateway-keys');
+  const { auditLogSuite } = await import('./audit-log-suite');
+  const pools: pg.Pool[] = [];
+  const clients: InstanceType<typeof PrismaClient>[] = [];
+
+  beforeAll(async () => {
+    await ensureMigrated();
+    await ensureGatewayKeys();
+  });
+  afterAll(async () => {
+    await Promise.all(clients.map((c) => c.$disconnect()));
+    await Promise.all(pools.map((p) => p.end()));
+    await closeDatabase();
+    const admin = new pg.Client({ connectionString: baseUrl });
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.end();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  auditLogSuite(async () => {
+    for (let i = 0; i < 4; i++) {
+      const pool = new pg.Pool({ connectionString: url, max: 2 });
+      pools.push(pool);
+      clients.push(new PrismaClient({ adapter: new PrismaPg(pool) }));
+    }
+    return clients as never;
+  });
+});
