@@ -1,5 +1,6 @@
 import { auditEventLeafHash, MerkleFrontier } from '@/gateway/audit';
 import { db, type PrismaClient } from '../db';
+import type { Prisma } from '../generated/prisma/client';
 import { auditLogContext, lockAuditLog } from './audit-log-state';
 import { auditSigner } from './audit-signer';
 import { checkpointDue, scheduleCheckpoint, writeCheckpoint } from './checkpoint-audit-log';
@@ -71,7 +72,7 @@ export async function appendAuditEventsTo(client: PrismaClient, entries: readonl
       const frontier = MerkleFrontier.fromJSON(log.frontier);
       if (frontier.size !== log.size) throw new Error(`the audit log row is inconsistent (size ${log.size}, frontier of ${frontier.size})`);
       const firstSeq = frontier.size;
-      await tx.auditEvent.createMany({ data: rows.map((r, i) => ({ seq: BigInt(firstSeq + i), ...r })) });
+      await insertEvents(tx, firstSeq, rows);
       frontier.appendAll(rows.map((r) => r.leafHash));
       await tx.auditLog.update({ where: { id: 1 }, data: { size: BigInt(frontier.size), frontier: frontier.toJSON() as object } });
       const due = signer !== undefined && checkpointDue(log, frontier.size);
@@ -82,6 +83,20 @@ export async function appendAuditEventsTo(client: PrismaClient, entries: readonl
   );
   if (!result.checkpointed) scheduleCheckpoint(client);
   return result;
+}
+
+type EventRow = Omit<Prisma.AuditEventCreateManyInput, 'seq' | 'leafHash' | 'time' | 'details'> & { time: Date; details: object; leafHash: Uint8Array };
+
+/**
+ * One INSERT for the whole batch, its rows passed as one JSON parameter: several times faster on
+ * the embedded database than `createMany`, which binds every column of every row separately.
+ */
+async function insertEvents(tx: Prisma.TransactionClient, firstSeq: number, rows: readonly EventRow[]): Promise<void> {
+  const json = JSON.stringify(rows.map((r, i) => ({ ...r, seq: firstSeq + i, time: r.time.toISOString(), leafHash: Buffer.from(r.leafHash).toString('hex') })));
+  await tx.$executeRaw`
+    INSERT INTO "AuditEvent" ("seq", "time", "actorType", "actorId", "action", "targetType", "targetId", "decision", "suite", "requestId", "details", "leafHash")
+    SELECT r."seq", r."time", r."actorType", r."actorId", r."action", r."targetType", r."targetId", r."decision", r."suite", r."requestId", r."details", decode(r."leafHash", 'hex')
+    FROM jsonb_to_recordset(${json}::jsonb) AS r("seq" bigint, "time" timestamp(3), "actorType" text, "actorId" text, "action" text, "targetType" text, "targetId" text, "decision" text, "suite" text, "requestId" text, "details" jsonb, "leafHash" text)`;
 }
 
 /** Appends entries to the audit log in one transaction, in order (see `appendAuditEventsTo`). */

@@ -8,7 +8,8 @@ const optionalTime = z
   .optional()
   .transform((v, ctx) => {
     if (!v) return undefined;
-    const t = new Date(v);
+    // A datetime-local value carries no zone: the console's times are UTC.
+    const t = new Date(/^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?$/.test(v) ? `${v}Z` : v);
     if (Number.isNaN(t.getTime())) {
       ctx.addIssue({ code: 'custom', message: 'expected a date and time' });
       return z.NEVER;
