@@ -21,6 +21,12 @@ export default defineConfig({
       args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     },
   },
+  // The policy life-cycle test changes the policy in force (enforce_pqc, monitor mode), so it
+  // runs on its own after everything else instead of beside the gateway tests.
+  projects: [
+    { name: 'console', testIgnore: ['**/policies.spec.ts'] },
+    { name: 'policies', testMatch: ['**/policies.spec.ts'], dependencies: ['console'] },
+  ],
   webServer: {
     command: `rm -rf ${E2E.dataDir} && npx tsx scripts/start.ts`,
     url: `${E2E.baseUrl}/api/health`,

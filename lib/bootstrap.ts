@@ -3,6 +3,7 @@ import { env } from './env';
 import { seedDemo } from './demo/seed-demo';
 import { ensureGatewayKeys } from './keys/gateway-keys';
 import { ensureFirstAdmin } from './users/ensure-first-admin';
+import { gatewayRuntime, stopGatewayRuntime } from './gateway-runtime';
 
 /**
  * Everything the server does once before it answers: apply migrations, create the first
@@ -16,8 +17,13 @@ export async function bootstrap(log: (line: string) => void = console.log): Prom
   await ensureFirstAdmin({ email: e.ADMIN_EMAIL, password: e.ADMIN_PASSWORD }, log);
   await ensureGatewayKeys();
   if (e.PQGATE_DEMO === '1') await seedDemo(e);
+  // Start the gateway now rather than on its first request, so it connects to the upstreams
+  // and lists their tools at once.
+  await gatewayRuntime();
   const shutdown = () => {
-    closeDatabase().finally(() => process.exit(0));
+    stopGatewayRuntime()
+      .catch((error) => console.error('pqgate: gateway shutdown', error))
+      .finally(() => closeDatabase().finally(() => process.exit(0)));
   };
   process.once('SIGTERM', shutdown);
   process.once('SIGINT', shutdown);

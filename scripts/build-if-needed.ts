@@ -7,7 +7,8 @@ import { join } from 'node:path';
 // when no build exists or when any source file changed since the last build.
 
 const SOURCES = ['app', 'components', 'lib', 'gateway', 'public', 'prisma', 'instrumentation.ts', 'proxy.ts', 'next.config.mjs', 'postcss.config.mjs', 'package-lock.json', 'tsconfig.json'];
-const STAMP = join('.next', 'pqgate-source-stamp');
+const DIST = process.env.PQGATE_NEXT_DIST_DIR || '.next';
+const STAMP = join(DIST, 'pqgate-source-stamp');
 
 function fingerprint(root: string): string {
   const hash = createHash('sha256');
@@ -30,7 +31,7 @@ function fingerprint(root: string): string {
 /** Runs `next build` unless the last build was made from exactly these sources. */
 export function buildIfNeeded(root: string, env: NodeJS.ProcessEnv): void {
   const current = fingerprint(root);
-  const built = existsSync(join(root, '.next', 'BUILD_ID')) && existsSync(join(root, STAMP)) && readFileSync(join(root, STAMP), 'utf8') === current;
+  const built = existsSync(join(root, DIST, 'BUILD_ID')) && existsSync(join(root, STAMP)) && readFileSync(join(root, STAMP), 'utf8') === current;
   if (built) return;
   console.log('pqgate: building the console (first start, or sources changed)…');
   const result = spawnSync(process.execPath, [join(root, 'node_modules/next/dist/bin/next'), 'build'], { cwd: root, env, stdio: 'inherit' });

@@ -1,6 +1,7 @@
 /** The `pqgate` command line: dispatches to one module per command. */
 import { GatewayError } from '../errors';
 import { UsageError, type CliIo } from './args';
+import { main as audit } from './audit';
 import { connectCommand } from './connect';
 import { keygen } from './keygen';
 import { pubkey } from './pubkey';
@@ -11,10 +12,11 @@ commands:
   keygen    create an identity key (ML-DSA-65 by default)
   pubkey    print an identity's public key, to enroll it in the console
   connect   run as a stdio MCP server relaying to the gateway over the post-quantum channel
+  audit     verify an audit bundle offline (pqgate audit verify <bundle.json> --key <key>)
 
 Run pqgate <command> --help for its options.`;
 
-const COMMANDS: Record<string, (args: string[], io: CliIo) => number | Promise<number>> = { keygen, pubkey, connect: connectCommand };
+const COMMANDS: Record<string, (args: string[], io: CliIo) => number | Promise<number>> = { keygen, pubkey, connect: connectCommand, audit: (args, io) => audit(args, io) };
 
 const defaultIo: CliIo = { out: (t) => void process.stdout.write(`${t}\n`), err: (t) => void process.stderr.write(`${t}\n`) };
 

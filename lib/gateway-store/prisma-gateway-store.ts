@@ -4,7 +4,7 @@ import type { Caller, GatewayStore, ListedTool, TrafficEvent, UpstreamConfig } f
 import type { PolicySnapshot } from '@/gateway/policy/snapshot';
 import { DatabaseTicketKeyRing, loadGatewaySigningKeys } from '../keys/gateway-keys';
 import { buildCompiledState, type CompiledState } from './build-snapshot';
-import { bumpGatewayEpoch, readGatewayEpoch } from './gateway-epoch';
+import { bumpGatewayEpoch, onGatewayEpoch, readGatewayEpoch } from './gateway-epoch';
 import { recordToolList } from './record-tool-list';
 import { recordTraffic } from './record-traffic';
 
@@ -21,7 +21,9 @@ export function apiTokenHash(token: string): string {
 export class PrismaGatewayStore implements GatewayStore {
   private state!: CompiledState;
   private timer?: NodeJS.Timeout;
+  private unsubscribe?: () => void;
   private rebuilding?: Promise<void>;
+  private pending?: number;
   readonly channel: GatewayStore['channel'];
 
   private constructor(gatewayKeys: GatewayStore['channel']['gatewayKeys']) {
@@ -36,6 +38,7 @@ export class PrismaGatewayStore implements GatewayStore {
   static async open(options: { pollMs?: number } = {}): Promise<PrismaGatewayStore> {
     const store = new PrismaGatewayStore(await loadGatewaySigningKeys());
     await store.rebuild(await readGatewayEpoch());
+    store.unsubscribe = onGatewayEpoch((epoch) => store.rebuild(epoch));
     const pollMs = options.pollMs ?? 1000;
     if (pollMs > 0) {
       store.timer = setInterval(() => {
@@ -48,11 +51,23 @@ export class PrismaGatewayStore implements GatewayStore {
     return store;
   }
 
-  /** Rebuilds now (after a change made in this process). Concurrent calls share one rebuild. */
+  /**
+   * Rebuilds now. A rebuild asked for while one runs starts again once it finishes, so a change
+   * committed during a rebuild is never missed.
+   */
   async rebuild(epoch?: number): Promise<void> {
-    this.rebuilding ??= (async () => {
+    if (this.rebuilding) {
+      this.pending = epoch ?? this.pending ?? 0;
+      return this.rebuilding;
+    }
+    this.rebuilding = (async () => {
       try {
-        this.state = await buildCompiledState(epoch ?? (await readGatewayEpoch()));
+        let next: number | undefined = epoch;
+        do {
+          this.pending = undefined;
+          this.state = await buildCompiledState(next ?? (await readGatewayEpoch()));
+          next = this.pending;
+        } while (next !== undefined);
       } finally {
         this.rebuilding = undefined;
       }
@@ -85,12 +100,12 @@ export class PrismaGatewayStore implements GatewayStore {
 
   async recordToolList(upstream: string, tools: readonly ListedTool[]): Promise<void> {
     const changes = await recordToolList(upstream, tools);
-    if (changes.added.length || changes.held.length || changes.removed.length) {
-      await this.rebuild(await bumpGatewayEpoch());
-    }
+    // Bumping rebuilds this store (it listens) and tells the other replicas.
+    if (changes.added.length || changes.held.length || changes.removed.length) await bumpGatewayEpoch();
   }
 
   close(): void {
     if (this.timer) clearInterval(this.timer);
+    this.unsubscribe?.();
   }
 }
