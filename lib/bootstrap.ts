@@ -3,7 +3,7 @@ import { env } from './env';
 import { seedDemo } from './demo/seed-demo';
 import { ensureGatewayKeys } from './keys/gateway-keys';
 import { ensureFirstAdmin } from './users/ensure-first-admin';
-import { gatewayRuntime, stopGatewayRuntime } from './gateway-runtime';
+import { gatewayRuntime, refreshAllUpstreams, stopGatewayRuntime } from './gateway-runtime';
 
 /**
  * Everything the server does once before it answers: apply migrations, create the first
@@ -20,6 +20,8 @@ export async function bootstrap(log: (line: string) => void = console.log): Prom
   // Start the gateway now rather than on its first request, so it connects to the upstreams
   // and lists their tools at once.
   await gatewayRuntime();
+  // Not awaited: an upstream that is down must not hold up the console.
+  void refreshAllUpstreams().catch((error) => log(`pqgate: listing upstream tools failed: ${error instanceof Error ? error.message : String(error)}`));
   const shutdown = () => {
     stopGatewayRuntime()
       .catch((error) => console.error('pqgate: gateway shutdown', error))

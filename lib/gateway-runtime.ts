@@ -1,5 +1,6 @@
 import { createMcpGateway, type McpGateway } from '@/gateway/mcp';
 import { PrismaGatewayStore } from './gateway-store/prisma-gateway-store';
+import { markUpstreamDown } from './upstreams/mark-upstream-down';
 
 interface Runtime {
   gateway: McpGateway;
@@ -38,4 +39,25 @@ export async function stopGatewayRuntime(): Promise<void> {
   const { gateway, store } = await running;
   await gateway.close();
   store.close();
+}
+
+/**
+ * Connects to an upstream and lists its tools now (registration, start-up, the Servers page).
+ * Success is recorded by the tool list itself; a failure marks the upstream down with why.
+ */
+export async function refreshUpstream(slug: string): Promise<{ ok: boolean; error?: string }> {
+  const { gateway } = await gatewayRuntime();
+  try {
+    await gateway.refresh(slug);
+    return { ok: true };
+  } catch (error) {
+    await markUpstreamDown(slug, error);
+    return { ok: false, error: error instanceof Error ? error.message.split('\n')[0] : String(error) };
+  }
+}
+
+/** Refreshes every registered upstream in the background (start-up). */
+export async function refreshAllUpstreams(): Promise<void> {
+  const { store } = await gatewayRuntime();
+  await Promise.all([...store.snapshot().upstreams.keys()].map((slug) => refreshUpstream(slug)));
 }

@@ -5,14 +5,15 @@
  * to the `pqgate connect` connector. Both reach the same proxy sessions and the same policy.
  */
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import { createChannelServer, SlidingWindowReplayGuard, type ChannelServer, type EventSink } from '../channel';
+import { createChannelServer, SlidingWindowReplayGuard, type ChannelServer } from '../channel';
 import { getCryptoProvider, toBase64Url, toHex } from '../crypto';
-import { GatewayError } from '../errors';
+import { errorResponse, GatewayError } from '../errors';
 import { createChannelDownstream } from './channel-downstream';
 import { gatewayPublicKeys } from './gateway-keys';
 import { createHttpDownstream } from './http-downstream';
 import { jsonRpcErrorResponse } from './json-rpc-errors';
 import { createProxyServer, type ToolListMode } from './proxy-server';
+import { createSourceGuard, type SourcedEventSink } from './source-guard';
 import { bearerContext } from './session-context';
 import type { GatewayStore } from './store';
 import { createTrafficRecorder } from './traffic-recorder';
@@ -38,8 +39,15 @@ export interface McpGatewayOptions extends UpstreamPoolOptions {
    * with many requests in flight delivers them out of order by more than the channel's 64.
    */
   readonly replayWindow?: number;
-  /** Channel security events (downgrades, replays, bad signatures) for detection. */
-  readonly channelEvents?: EventSink;
+  /**
+   * Channel security events (downgrades, replays, bad signatures, unknown keys and bearer
+   * tokens) for detection, each tagged with the `source` of the request that raised it.
+   */
+  readonly channelEvents?: SourcedEventSink;
+  /** Names the client of a request (e.g. its address) for detection and blocking. Default `unknown`. */
+  readonly sourceOf?: (request: Request) => string;
+  /** Consulted before every handshake, channel record and MCP request; true refuses it (403). */
+  readonly isBlocked?: (source: string) => boolean;
   /** Failures off the request path (traffic writes, discovery); messages never carry secrets. */
   readonly onError?: (where: string, error: unknown) => void;
 }
@@ -63,11 +71,16 @@ export interface McpGateway {
   handle(request: Request, server: string): Promise<Response>;
   /** Health of each upstream connected so far. */
   upstreams(): UpstreamStatus[];
+  /**
+   * Connects to an upstream now (if not yet) and lists its tools again: on registration, at
+   * start-up, and when an admin asks. Resolves when the list is recorded.
+   */
+  refresh(server: string): Promise<void>;
   /** Closes sessions and upstream connections, then flushes traffic events. */
   close(): Promise<void>;
 }
 
-const OPTION_KEYS = ['requestTimeoutMs', 'connectTimeoutMs', 'discoveryIntervalMs', 'backoffInitialMs', 'backoffMaxMs', 'maxBodyBytes', 'toolListMode', 'trafficIntervalMs', 'trafficMaxBatch', 'sessionIdleMs', 'maxSessions', 'pollWaitMs', 'replayWindow', 'channelEvents', 'onError'];
+const OPTION_KEYS = ['requestTimeoutMs', 'connectTimeoutMs', 'discoveryIntervalMs', 'backoffInitialMs', 'backoffMaxMs', 'maxBodyBytes', 'toolListMode', 'trafficIntervalMs', 'trafficMaxBatch', 'sessionIdleMs', 'maxSessions', 'pollWaitMs', 'replayWindow', 'channelEvents', 'sourceOf', 'isBlocked', 'onError'];
 
 /** Where under `<base>/<server>` a request goes. */
 function routeOf(request: Request, server: string): 'mcp' | 'handshake' | 'record' | 'keys' | null {
@@ -93,6 +106,7 @@ export function createMcpGateway(deps: McpGatewayDeps): McpGateway {
   const onError = options.onError ?? (() => undefined);
   const idleMs = options.sessionIdleMs ?? 30 * 60_000;
   const maxSessions = options.maxSessions ?? 10_000;
+  const guard = createSourceGuard(options, clock);
 
   const recorder = createTrafficRecorder({
     write: (events) => store.recordTraffic(events),
@@ -155,7 +169,7 @@ export function createMcpGateway(deps: McpGatewayDeps): McpGateway {
           random,
           policyEpoch: () => store.snapshot().epoch,
           replayGuard,
-          ...(options.channelEvents ? { events: options.channelEvents } : {}),
+          ...(guard.channelSink ? { events: guard.channelSink } : {}),
         }),
       };
     }
@@ -174,10 +188,14 @@ export function createMcpGateway(deps: McpGatewayDeps): McpGateway {
           if (request.method !== 'GET') return new Response(null, { status: 405, headers: { allow: 'GET' } });
           return Response.json({ keys: gatewayPublicKeys(store.channel.gatewayKeys).map((k) => ({ algorithm: k.algorithm, publicKey: toBase64Url(k.publicKey), keyId: toHex(k.keyId) })) }, { headers: { 'cache-control': 'no-store' } });
         }
-        if (route !== 'mcp') return await channelServer().handle(request, channelMcp.handler(server));
+        const source = guard.sourceOf(request);
+        const refused = guard.refusal(source);
+        if (route !== 'mcp') return refused ? errorResponse(refused) : await guard.within(source, () => channelServer().handle(request, channelMcp.handler(server)));
+        if (refused) throw refused;
         const match = BEARER_RE.exec(request.headers.get('authorization') ?? '');
         const caller = match ? store.authenticateToken(match[1]!) : null;
         if (!caller) {
+          if (match) guard.unknownToken(source);
           const why = match ? 'the API token is unknown, expired or revoked' : 'no `Authorization: Bearer` header';
           return jsonRpcErrorResponse(new GatewayError('unauthenticated', why), { headers: { 'www-authenticate': 'Bearer realm="pqgate"' } });
         }
@@ -188,6 +206,12 @@ export function createMcpGateway(deps: McpGatewayDeps): McpGateway {
       }
     },
     upstreams: () => pool.status(),
+    async refresh(server) {
+      const fresh = !pool.status().some((s) => s.slug === server);
+      await pool.link(upstreamConfig(server));
+      // A first link lists the tools itself; an existing one is asked again.
+      if (!fresh) await pool.discover(server);
+    },
     async close() {
       clearInterval(reaper);
       await Promise.all([http.close(), channelMcp.close()]);
