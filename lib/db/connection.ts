@@ -60,6 +60,9 @@ function openPglite(folder: string | undefined): Connection {
 
 function openPostgres(url: string): Connection {
   const pool = new pg.Pool({ connectionString: url, max: 10 });
+  // An idle client whose server connection drops (a restart, a failover) emits 'error' on the
+  // pool; unhandled, that would end the process. The pool replaces the client on next use.
+  pool.on('error', (error) => console.error(`pqgate: database connection lost (${error.message}); reconnecting on next use`));
   const parsed = new URL(url);
   return {
     kind: 'postgres',
