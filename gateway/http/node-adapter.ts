@@ -34,9 +34,15 @@ function toRequest(req: IncomingMessage, origin: string, signal: AbortSignal): R
 }
 
 async function send(res: ServerResponse, response: Response): Promise<void> {
-  res.writeHead(response.status, [...response.headers].flat());
-  if (!response.body) return void res.end();
+  const headers = [...response.headers].flat();
+  if (!response.body) return void res.writeHead(response.status, headers).end();
+  if (!response.headers.get('content-type')?.startsWith('text/event-stream')) {
+    // A complete body leaves in one write with its headers (a syscall each costs more than the copy).
+    const body = new Uint8Array(await response.arrayBuffer());
+    return void res.writeHead(response.status, [...headers, 'content-length', String(body.length)]).end(body);
+  }
   // Streaming keeps SSE responses flowing as events are produced.
+  res.writeHead(response.status, headers);
   res.flushHeaders();
   const reader = response.body.getReader();
   res.once('close', () => void reader.cancel().catch(() => undefined));

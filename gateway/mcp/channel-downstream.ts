@@ -4,18 +4,18 @@
  * keyed by identity key, server and the connector's session id, so a re-handshake (new channel
  * session, maybe another suite) continues the same MCP session.
  */
-import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import type { MessageHandler, SessionInfo } from '../channel';
 import { GatewayError } from '../errors';
 import { encodeEnvelope, MCP_ROUTES, parseRequestEnvelope } from './channel-envelope';
 import { ChannelSessionTransport } from './channel-transport';
 import { JSON_RPC, JsonRpcFailure, jsonRpcError, toJsonRpcFailure } from './json-rpc-errors';
+import { isDirectRequest, type ProxySession } from './proxy-server';
 import { strengthOfSuite, toAuthInfo, type SessionContext } from './session-context';
 import type { Caller } from './store';
 
 interface ChannelMcpSession {
   readonly transport: ChannelSessionTransport;
-  readonly server: Server;
+  readonly proxy: ProxySession;
 }
 
 /** What the channel side needs from the gateway core. */
@@ -25,7 +25,7 @@ export interface ChannelDownstreamDeps {
   readonly idleMs: number;
   readonly maxSessions: number;
   readonly callerForKey: (keyIdHex: string) => Caller | null;
-  readonly openProxy: (slug: string) => Promise<Server>;
+  readonly openProxy: (slug: string) => Promise<ProxySession>;
 }
 
 /** The channel side. */
@@ -43,10 +43,10 @@ export function createChannelDownstream(deps: ChannelDownstreamDeps): ChannelDow
   async function open(key: string, slug: string): Promise<ChannelMcpSession> {
     if (sessions.size >= deps.maxSessions) throw new JsonRpcFailure(JSON_RPC.serverError, 'Too many open MCP sessions at this gateway; close an old one and retry');
     const transport = new ChannelSessionTransport(deps.clock());
-    const server = await deps.openProxy(slug);
+    const proxy = await deps.openProxy(slug);
     transport.onclose = () => sessions.delete(key);
-    await server.connect(transport);
-    return { transport, server };
+    await proxy.server.connect(transport);
+    return { transport, proxy };
   }
 
   function sessionFor(key: string, slug: string): Promise<ChannelMcpSession> {
@@ -69,7 +69,7 @@ export function createChannelDownstream(deps: ChannelDownstreamDeps): ChannelDow
   async function closeKey(key: string): Promise<void> {
     const s = await existing(key);
     sessions.delete(key);
-    await s?.server.close().catch(() => undefined);
+    await s?.proxy.server.close().catch(() => undefined);
   }
 
   return {
@@ -105,7 +105,11 @@ export function createChannelDownstream(deps: ChannelDownstreamDeps): ChannelDow
         }
         session.transport.lastSeen = deps.clock();
         const ctx: SessionContext = { caller, strength: strengthOfSuite(info.suite), transport: 'pq' };
-        const messages = await session.transport.exchange(env.message!, { authInfo: toAuthInfo(ctx) });
+        const message = env.message!;
+        // A forwarded request without progress needs nothing from the SDK transport.
+        if (isDirectRequest(message) && !session.transport.closed) return encodeEnvelope({ messages: [await session.proxy.call(ctx, message)] });
+        if (message.method === 'notifications/cancelled') session.proxy.cancel((message.params as { requestId?: unknown } | undefined)?.requestId, (message.params as { reason?: unknown } | undefined)?.reason);
+        const messages = await session.transport.exchange(message, { authInfo: toAuthInfo(ctx) });
         return encodeEnvelope({ messages });
       };
     },

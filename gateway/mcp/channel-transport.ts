@@ -29,10 +29,15 @@ export class ChannelSessionTransport implements Transport {
   private readonly pending = new Map<Id, Pending>();
   private queue: Message[] = [];
   private readonly waiters = new Set<() => void>();
-  private closed = false;
+  private isClosed = false;
 
   constructor(now: number) {
     this.lastSeen = now;
+  }
+
+  /** True once the session was closed (a closed session answers requests with session-not-found). */
+  get closed(): boolean {
+    return this.isClosed;
   }
 
   async start(): Promise<void> {}
@@ -62,7 +67,7 @@ export class ChannelSessionTransport implements Transport {
 
   /** Delivers one client message; resolves with what goes back in the reply record. */
   exchange(message: Message, extra: MessageExtraInfo): Promise<Message[]> {
-    if (this.closed) return Promise.resolve(isRequest(message) ? [jsonRpcError(message.id as Id, new JsonRpcFailure(JSON_RPC.sessionNotFound, 'MCP session closed; send initialize again'))] : []);
+    if (this.isClosed) return Promise.resolve(isRequest(message) ? [jsonRpcError(message.id as Id, new JsonRpcFailure(JSON_RPC.sessionNotFound, 'MCP session closed; send initialize again'))] : []);
     if (!isRequest(message)) {
       this.onmessage?.(message as JSONRPCMessage, extra);
       return Promise.resolve([]);
@@ -79,7 +84,7 @@ export class ChannelSessionTransport implements Transport {
 
   /** Returns queued notifications, waiting up to `waitMs` for the first one. */
   async poll(waitMs: number): Promise<Message[]> {
-    if (!this.queue.length && !this.closed && waitMs > 0) {
+    if (!this.queue.length && !this.isClosed && waitMs > 0) {
       await new Promise<void>((resolve) => {
         const wake = () => {
           clearTimeout(timer);
@@ -97,8 +102,8 @@ export class ChannelSessionTransport implements Transport {
   }
 
   async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
+    if (this.isClosed) return;
+    this.isClosed = true;
     for (const p of this.pending.values()) p.resolve([]);
     this.pending.clear();
     for (const wake of [...this.waiters]) wake();

@@ -12,7 +12,7 @@ import { createChannelDownstream } from './channel-downstream';
 import { gatewayPublicKeys } from './gateway-keys';
 import { createHttpDownstream } from './http-downstream';
 import { jsonRpcErrorResponse } from './json-rpc-errors';
-import { createProxyServer, type ToolListMode } from './proxy-server';
+import { createProxyServer, type ProxySession, type ToolListMode } from './proxy-server';
 import { createSourceGuard, type SourcedEventSink } from './source-guard';
 import { bearerContext } from './session-context';
 import type { GatewayStore } from './store';
@@ -131,9 +131,9 @@ export function createMcpGateway(deps: McpGatewayDeps): McpGateway {
     return config;
   }
 
-  async function openProxy(slug: string): Promise<Server> {
+  async function openProxy(slug: string): Promise<ProxySession> {
     const initial = await pool.link(upstreamConfig(slug));
-    const server = createProxyServer({
+    const proxy = createProxyServer({
       slug,
       initial,
       link: () => pool.link(upstreamConfig(slug)),
@@ -143,10 +143,11 @@ export function createMcpGateway(deps: McpGatewayDeps): McpGateway {
       random,
       toolListMode: options.toolListMode ?? 'filter',
     });
+    const { server } = proxy;
     const live = liveServers.get(slug) ?? new Set();
     liveServers.set(slug, live.add(server));
     server.onclose = () => live.delete(server);
-    return server;
+    return proxy;
   }
 
   const http = createHttpDownstream({ maxBodyBytes: options.maxBodyBytes ?? 4 * 1024 * 1024, maxSessions, idleMs, clock, random, openProxy });

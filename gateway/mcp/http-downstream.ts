@@ -1,21 +1,24 @@
 /**
  * Plain MCP Streamable HTTP for bearer-token clients: one SDK web-standard transport per
  * `Mcp-Session-Id`, bound to the identity that opened it. The body is read and checked here
- * (size, JSON, JSON-RPC) and handed to the transport already parsed.
+ * (size, JSON, JSON-RPC) and handed to the transport already parsed. A single forwarded request
+ * without a progress token is answered at the message level with a JSON response (Streamable
+ * HTTP lets the server choose JSON over SSE), after the same header checks the transport makes.
  */
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
-import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import { SUPPORTED_PROTOCOL_VERSIONS } from '@modelcontextprotocol/sdk/types.js';
 import { toHex } from '../crypto';
 import { GatewayError } from '../errors';
 import { readJsonRpcBody } from './json-rpc-body';
 import { JSON_RPC, JsonRpcFailure, jsonRpcErrorResponse } from './json-rpc-errors';
+import { isDirectRequest, type ProxySession } from './proxy-server';
 import { toAuthInfo, type SessionContext } from './session-context';
 
 interface HttpSession {
   readonly slug: string;
   readonly identityId: string;
   readonly transport: WebStandardStreamableHTTPServerTransport;
-  readonly server: Server;
+  readonly proxy: ProxySession;
   lastSeen: number;
 }
 
@@ -27,7 +30,7 @@ export interface HttpDownstreamDeps {
   readonly clock: () => number;
   readonly random: (n: number) => Uint8Array;
   /** Opens the proxy session for `slug` (connects the upstream); throws a JSON-RPC failure naming it. */
-  readonly openProxy: (slug: string) => Promise<Server>;
+  readonly openProxy: (slug: string) => Promise<ProxySession>;
 }
 
 /** The Streamable HTTP side. */
@@ -36,6 +39,18 @@ export interface HttpDownstream {
   /** Closes sessions idle longer than the limit. */
   reap(): Promise<void>;
   close(): Promise<void>;
+}
+
+/**
+ * Whether the SDK transport would take this POST as it is: Accept lists JSON and SSE, the body
+ * is JSON, the protocol version (if sent) is one it speaks. Anything else goes to the transport,
+ * which answers with its own error.
+ */
+function acceptedByTransport(request: Request): boolean {
+  const accept = request.headers.get('accept') ?? '';
+  const type = request.headers.get('content-type')?.split(';')[0]!.trim().toLowerCase();
+  const version = request.headers.get('mcp-protocol-version');
+  return accept.includes('application/json') && accept.includes('text/event-stream') && type === 'application/json' && (version === null || SUPPORTED_PROTOCOL_VERSIONS.includes(version));
 }
 
 const sessionNotFound = () => jsonRpcErrorResponse(new JsonRpcFailure(JSON_RPC.sessionNotFound, 'Session not found: send a new initialize request without Mcp-Session-Id'), { status: 404 });
@@ -47,30 +62,39 @@ export function createHttpDownstream(deps: HttpDownstreamDeps): HttpDownstream {
   async function closeSession(id: string): Promise<void> {
     const s = sessions.get(id);
     sessions.delete(id);
-    await s?.server.close().catch(() => undefined);
+    await s?.proxy.server.close().catch(() => undefined);
   }
 
   return {
     async handle(request, slug, ctx) {
       let parsedBody: unknown;
+      let messages: readonly Record<string, unknown>[] = [];
       let firstId: string | number | null = null;
       let initialize = false;
       if (request.method === 'POST') {
         const body = await readJsonRpcBody(request, deps.maxBodyBytes);
         if (!body.ok) return jsonRpcErrorResponse(body.error, { id: body.id, status: body.status });
         parsedBody = body.value;
+        messages = body.messages;
         const first = body.messages[0]!;
         firstId = typeof first.id === 'string' || typeof first.id === 'number' ? first.id : null;
         initialize = body.messages.some((m) => m.method === 'initialize');
       }
-      const authInfo = toAuthInfo(ctx);
       const sessionId = request.headers.get('mcp-session-id');
       if (sessionId) {
         const s = sessions.get(sessionId);
         // Another identity presenting this id learns nothing: same answer as an unknown id.
         if (!s || s.slug !== slug || s.identityId !== ctx.caller.identityId) return sessionNotFound();
         s.lastSeen = deps.clock();
-        return s.transport.handleRequest(request, { parsedBody, authInfo });
+        const only = Array.isArray(parsedBody) ? undefined : messages[0];
+        if (only && isDirectRequest(only) && acceptedByTransport(request)) {
+          const reply = await s.proxy.call(ctx, only, request.signal);
+          return new Response(JSON.stringify(reply), { status: 200, headers: { 'content-type': 'application/json', 'mcp-session-id': sessionId } });
+        }
+        for (const m of messages) {
+          if (m.method === 'notifications/cancelled') s.proxy.cancel((m.params as { requestId?: unknown } | undefined)?.requestId, (m.params as { reason?: unknown } | undefined)?.reason);
+        }
+        return s.transport.handleRequest(request, { parsedBody, authInfo: toAuthInfo(ctx) });
       }
       if (request.method !== 'POST') {
         if (!['GET', 'DELETE'].includes(request.method)) return jsonRpcErrorResponse(new JsonRpcFailure(JSON_RPC.serverError, 'Method not allowed: use POST, GET or DELETE'), { status: 405, headers: { allow: 'GET, POST, DELETE' } });
@@ -79,24 +103,24 @@ export function createHttpDownstream(deps: HttpDownstreamDeps): HttpDownstream {
       if (!initialize) return jsonRpcErrorResponse(new JsonRpcFailure(JSON_RPC.serverError, 'Bad Request: no Mcp-Session-Id; start with an initialize request'), { id: firstId, status: 400 });
       if (sessions.size >= deps.maxSessions) return jsonRpcErrorResponse(new JsonRpcFailure(JSON_RPC.serverError, 'Too many open sessions: DELETE an old session and retry'), { id: firstId, status: 503 });
 
-      let server: Server;
+      let proxy: ProxySession;
       try {
-        server = await deps.openProxy(slug);
+        proxy = await deps.openProxy(slug);
       } catch (e) {
         const status = e instanceof GatewayError ? e.status : 502;
         return jsonRpcErrorResponse(e, { id: firstId, status });
       }
       const transport = new WebStandardStreamableHTTPServerTransport({
         sessionIdGenerator: () => toHex(deps.random(16)),
-        onsessioninitialized: (id) => void sessions.set(id, { slug, identityId: ctx.caller.identityId, transport, server, lastSeen: deps.clock() }),
+        onsessioninitialized: (id) => void sessions.set(id, { slug, identityId: ctx.caller.identityId, transport, proxy, lastSeen: deps.clock() }),
         onsessionclosed: (id) => void sessions.delete(id),
       });
       transport.onclose = () => {
         if (transport.sessionId) sessions.delete(transport.sessionId);
       };
-      await server.connect(transport);
-      const res = await transport.handleRequest(request, { parsedBody, authInfo });
-      if (transport.sessionId === undefined) await server.close();
+      await proxy.server.connect(transport);
+      const res = await transport.handleRequest(request, { parsedBody, authInfo: toAuthInfo(ctx) });
+      if (transport.sessionId === undefined) await proxy.server.close();
       return res;
     },
     async reap() {

@@ -2,13 +2,17 @@
  * One downstream MCP session: an SDK `Server` that answers `initialize` and `ping` itself with
  * the upstream's identity and capabilities, and forwards everything else to the shared upstream
  * connection after a policy decision (agentgateway's split: transport, session, policy).
+ *
+ * Forwarded requests that need no streaming (no progress token) may also enter at the message
+ * level through `call`, skipping the SDK transport and schema parsing; they get the very same
+ * decision, traffic event and upstream request as through the `Server`.
  */
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import type { ServerCapabilities, ServerNotification, ServerRequest } from '@modelcontextprotocol/sdk/types.js';
 import { toHex } from '../crypto';
 import { decide, type Decision, type DecisionTarget } from '../policy/decide';
-import { JSON_RPC, JsonRpcFailure, toJsonRpcFailure } from './json-rpc-errors';
+import { JSON_RPC, JsonRpcFailure, jsonRpcError, toJsonRpcFailure } from './json-rpc-errors';
 import { contextOf, type SessionContext } from './session-context';
 import type { GatewayStore, TrafficEvent } from './store';
 import type { TrafficRecorder } from './traffic-recorder';
@@ -31,15 +35,49 @@ export interface ProxyServerDeps {
   readonly toolListMode: ToolListMode;
 }
 
-type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
+type Extra = Pick<RequestHandlerExtra<ServerRequest, ServerNotification>, 'signal'> & Partial<Pick<RequestHandlerExtra<ServerRequest, ServerNotification>, 'sendNotification'>>;
 type Params = Record<string, unknown> | undefined;
+type Id = string | number;
+
+/** A JSON-RPC request as the downstream sent it. */
+export interface JsonRpcRequest {
+  readonly jsonrpc: '2.0';
+  readonly id: Id;
+  readonly method: string;
+  readonly params?: Record<string, unknown>;
+}
+
+/** One downstream session: its SDK server and the message-level entry. */
+export interface ProxySession {
+  readonly server: Server;
+  /**
+   * Answers one request at the message level (see {@link isDirectRequest}); never rejects: a
+   * failure becomes the JSON-RPC error response. `signal` aborts it (client went away).
+   */
+  call(ctx: SessionContext, request: JsonRpcRequest, signal?: AbortSignal): Promise<Record<string, unknown>>;
+  /** Handles `notifications/cancelled` for requests that entered through `call`. */
+  cancel(requestId: unknown, reason?: unknown): void;
+}
+
+// Methods the SDK server does not answer itself (initialize, ping, logging/setLevel are its own).
+const DIRECT_METHODS = new Set(['tools/call', 'tools/list', 'resources/list', 'resources/templates/list', 'resources/read', 'prompts/list', 'prompts/get', 'completion/complete']);
+
+/**
+ * Whether `m` may enter through {@link ProxySession.call}: a request for a forwarded method
+ * without a progress token (progress needs a stream back to the client).
+ */
+export function isDirectRequest(m: Record<string, unknown>): m is Record<string, unknown> & JsonRpcRequest {
+  if (typeof m.method !== 'string' || !DIRECT_METHODS.has(m.method) || !(typeof m.id === 'string' || typeof m.id === 'number')) return false;
+  const meta = (m.params as { _meta?: unknown } | undefined)?._meta;
+  return !(typeof meta === 'object' && meta !== null && 'progressToken' in meta);
+}
 
 // Decisions that are about the caller or the server as a whole; tools/list refuses on these
 // and filters per tool on the rest.
 const SESSION_LEVEL = new Set(['unknown_identity', 'identity_suspended', 'identity_revoked', 'server_not_allowed', 'unknown_upstream']);
 
-/** Creates the SDK server of one downstream session. */
-export function createProxyServer(deps: ProxyServerDeps): Server {
+/** Creates one downstream session. */
+export function createProxyServer(deps: ProxyServerDeps): ProxySession {
   const { slug, store, recorder, clock } = deps;
   const server = new Server(deps.initial.serverInfo, { capabilities: mirrorCapabilities(deps.initial.capabilities), instructions: deps.initial.instructions });
 
@@ -66,6 +104,7 @@ export function createProxyServer(deps: ProxyServerDeps): Server {
 
   async function forward(ctx: SessionContext, method: string, params: Params, extra: Extra, d: Decision, tool?: string) {
     const token = (params?._meta as { progressToken?: unknown } | undefined)?.progressToken;
+    const notify = extra.sendNotification;
     const started = clock();
     // Progress must reach the downstream before the response it belongs to: sends are async, so
     // the result waits for the ones already started.
@@ -75,8 +114,8 @@ export function createProxyServer(deps: ProxyServerDeps): Server {
       const result = await link.request(method, stripProgressToken(params), {
         signal: extra.signal,
         onprogress:
-          typeof token === 'string' || typeof token === 'number'
-            ? (p) => void sent.push(extra.sendNotification({ method: 'notifications/progress', params: { ...p, progressToken: token } }).catch(() => undefined))
+          (typeof token === 'string' || typeof token === 'number') && notify
+            ? (p) => void sent.push(notify({ method: 'notifications/progress', params: { ...p, progressToken: token } }).catch(() => undefined))
             : undefined,
       });
       await Promise.all(sent);
@@ -109,9 +148,8 @@ export function createProxyServer(deps: ProxyServerDeps): Server {
     return { ...result, tools: shown };
   }
 
-  server.fallbackRequestHandler = async (request, extra) => {
-    const ctx = contextOf(extra.authInfo);
-    if (!ctx) throw new JsonRpcFailure(JSON_RPC.internalError, 'internal error: message without session context');
+  /** Policy, then the upstream: the one path of every forwarded request. */
+  async function handle(ctx: SessionContext, request: { method: string; params?: unknown }, extra: Extra): Promise<Record<string, unknown>> {
     const params = request.params as Params;
     if (request.method === 'tools/list') return listTools(ctx, params, extra);
     let target: DecisionTarget = { kind: 'server', upstream: slug };
@@ -127,12 +165,42 @@ export function createProxyServer(deps: ProxyServerDeps): Server {
       throw refuse(d);
     }
     return forward(ctx, request.method, params, extra, d, tool);
+  }
+
+  server.fallbackRequestHandler = async (request, extra) => {
+    const ctx = contextOf(extra.authInfo);
+    if (!ctx) throw new JsonRpcFailure(JSON_RPC.internalError, 'internal error: message without session context');
+    return handle(ctx, request, extra);
   };
 
   // Upstream-initiated notifications for the session (cancellations of forwarded requests are
   // sent by the SDK client itself); client notifications such as roots changes stop here.
   server.fallbackNotificationHandler = async () => undefined;
-  return server;
+
+  // Requests in flight through `call`, by downstream id, so a cancellation can reach them.
+  const direct = new Map<Id, AbortController>();
+  return {
+    server,
+    async call(ctx, request, signal) {
+      const id = request.id;
+      if (direct.has(id)) return jsonRpcError(id, new JsonRpcFailure(JSON_RPC.invalidRequest, `Invalid Request: id ${JSON.stringify(id)} is already in flight`));
+      const aborter = new AbortController();
+      const onAbort = () => aborter.abort(signal!.reason);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      direct.set(id, aborter);
+      try {
+        return { jsonrpc: '2.0', id, result: await handle(ctx, request, { signal: aborter.signal }) };
+      } catch (e) {
+        return jsonRpcError(id, toJsonRpcFailure(e));
+      } finally {
+        direct.delete(id);
+        signal?.removeEventListener('abort', onAbort);
+      }
+    },
+    cancel(requestId, reason) {
+      if (typeof requestId === 'string' || typeof requestId === 'number') direct.get(requestId)?.abort(reason);
+    },
+  };
 }
 
 function sessionOf(ctx: SessionContext) {

@@ -11,6 +11,7 @@ import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { ResultSchema, ToolListChangedNotificationSchema, type Implementation, type ServerCapabilities } from '@modelcontextprotocol/sdk/types.js';
 import { GatewayError } from '../errors';
 import { JSON_RPC, upstreamFailure } from './json-rpc-errors';
+import { createHttpForwarder, type HttpForwarder } from './upstream-http';
 import type { ListedTool, UpstreamConfig } from './store';
 
 /** Tunables of the pool; every one has a default. */
@@ -79,6 +80,8 @@ interface Entry {
   state: UpstreamStatus['state'];
   client?: Client;
   transport?: Transport;
+  /** Message-level path for HTTP upstreams (see upstream-http.ts). */
+  forwarder?: HttpForwarder & { close(): void };
   link?: UpstreamLink;
   connecting?: Promise<UpstreamLink>;
   restarts: number;
@@ -138,6 +141,8 @@ export function createUpstreamPool(deps: UpstreamPoolDeps): UpstreamPool {
     if (entry.client !== client) return;
     entry.client = undefined;
     entry.transport = undefined;
+    entry.forwarder?.close();
+    entry.forwarder = undefined;
     entry.link = undefined;
     entry.state = 'down';
     entry.failures++;
@@ -194,6 +199,19 @@ export function createUpstreamPool(deps: UpstreamPoolDeps): UpstreamPool {
         onmessage?.(message, extra);
       };
       let nextToken = 0;
+      // Requests that expect only their response skip the SDK client (one write, one parse);
+      // it keeps initialize, discovery and requests that carry progress.
+      const forwarder =
+        transport instanceof StreamableHTTPClientTransport && entry.config.transport === 'http'
+          ? createHttpForwarder({
+              slug,
+              url: new URL(entry.config.url),
+              headers: entry.config.headers,
+              session: () => ({ id: transport.sessionId, protocolVersion: transport.protocolVersion }),
+              timeoutMs,
+              onBroken: (reason) => markDown(entry, client, reason),
+            })
+          : undefined;
       client.setNotificationHandler(ToolListChangedNotificationSchema, async () => {
         await safeDiscover(entry);
         deps.onToolsChanged?.(slug);
@@ -204,6 +222,7 @@ export function createUpstreamPool(deps: UpstreamPoolDeps): UpstreamPool {
         capabilities: client.getServerCapabilities() ?? {},
         instructions: client.getInstructions(),
         async request(method, params, options = {}) {
+          if (forwarder && !options.onprogress) return forwarder(method, params, options.signal);
           const token = options.onprogress ? `pqgate-${++nextToken}` : undefined;
           if (token) {
             progress.set(token, options.onprogress!);
@@ -221,7 +240,7 @@ export function createUpstreamPool(deps: UpstreamPoolDeps): UpstreamPool {
           }
         },
       };
-      Object.assign(entry, { client, transport, link, state: 'ready', failures: 0, lastError: undefined });
+      Object.assign(entry, { client, transport, forwarder, link, state: 'ready', failures: 0, lastError: undefined });
       await safeDiscover(entry);
       if (discoveryMs > 0) {
         entry.discoveryTimer = setInterval(() => void safeDiscover(entry), discoveryMs);
@@ -242,6 +261,8 @@ export function createUpstreamPool(deps: UpstreamPoolDeps): UpstreamPool {
     const client = entry.client;
     entry.client = undefined;
     entry.link = undefined;
+    entry.forwarder?.close();
+    entry.forwarder = undefined;
     if (client) {
       client.onclose = undefined;
       await client.close().catch(() => undefined);

@@ -1,0 +1,187 @@
+/**
+ * Message-level forwarding to a Streamable HTTP upstream, on the session the pool's SDK `Client`
+ * opened (its `Mcp-Session-Id` and protocol version). A request is one keep-alive `node:http`
+ * POST written in one go; the reply (JSON or SSE) is parsed once. The SDK client stays in charge
+ * of initialize, discovery and progress-carrying requests; this path only carries requests that
+ * expect nothing but their response, which is what the hot path (`tools/call`) is.
+ *
+ * Ids are strings (`pqgate-<n>`) so they never meet the SDK client's numeric ids on the same
+ * upstream session.
+ */
+import { request as httpRequest, Agent as HttpAgent, type IncomingMessage } from 'node:http';
+import { request as httpsRequest, Agent as HttpsAgent } from 'node:https';
+import { GatewayError } from '../errors';
+import { JsonRpcFailure, toJsonRpcFailure } from './json-rpc-errors';
+
+/** Where and how to reach the upstream session. */
+export interface HttpForwarderDeps {
+  readonly slug: string;
+  readonly url: URL;
+  /** Registered credential headers, sent on every request and never logged. */
+  readonly headers: Readonly<Record<string, string>>;
+  /** The session the SDK client negotiated (read per call: it is set during connect). */
+  readonly session: () => { id?: string; protocolVersion?: string };
+  readonly timeoutMs: number;
+  /** Told that the connection is unusable (the pool reconnects on the next call). */
+  readonly onBroken: (reason: string) => void;
+}
+
+/** Sends one request and resolves with its result; failures are `JsonRpcFailure`s. */
+export type HttpForwarder = (method: string, params: Record<string, unknown> | undefined, signal?: AbortSignal) => Promise<Record<string, unknown>>;
+
+/** Largest upstream reply accepted on this path (the SDK path has no limit of its own). */
+const MAX_REPLY_BYTES = 32 * 1024 * 1024;
+
+/** Creates a forwarder with its own keep-alive agent. */
+export function createHttpForwarder(deps: HttpForwarderDeps): HttpForwarder & { close(): void } {
+  const https = deps.url.protocol === 'https:';
+  const agent = https ? new HttpsAgent({ keepAlive: true, maxSockets: 256 }) : new HttpAgent({ keepAlive: true, maxSockets: 256 });
+  const send = https ? httpsRequest : httpRequest;
+  let nextId = 0;
+
+  const unavailable = (why: string) => toJsonRpcFailure(new GatewayError('upstream_unavailable', `upstream ${deps.slug} is unavailable (${why})`));
+
+  function post(body: string, signal?: AbortSignal): Promise<IncomingMessage> {
+    const { id, protocolVersion } = deps.session();
+    const headers: Record<string, string | number> = {
+      ...deps.headers,
+      'content-type': 'application/json',
+      accept: 'application/json, text/event-stream',
+      'content-length': Buffer.byteLength(body),
+    };
+    if (id) headers['mcp-session-id'] = id;
+    if (protocolVersion) headers['mcp-protocol-version'] = protocolVersion;
+    return new Promise((resolve, reject) => {
+      const req = send(deps.url, { method: 'POST', agent, headers, signal }, resolve);
+      req.once('error', reject);
+      req.end(body);
+    });
+  }
+
+  /** Sends a message that needs no answer (best effort). */
+  function respond(message: Record<string, unknown>): void {
+    post(JSON.stringify(message)).then(
+      (res) => res.resume(),
+      () => undefined,
+    );
+  }
+
+  /** Tells the upstream to stop working on `id` (MCP cancellation). */
+  const cancel = (id: string, reason: string) => respond({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: id, reason } });
+
+  async function forward(method: string, params: Record<string, unknown> | undefined, signal?: AbortSignal): Promise<Record<string, unknown>> {
+    const id = `pqgate-${++nextId}`;
+    const body = JSON.stringify(params === undefined ? { jsonrpc: '2.0', id, method } : { jsonrpc: '2.0', id, method, params });
+    const local = new AbortController();
+    const timer = setTimeout(() => local.abort(new GatewayError('upstream_timeout', `upstream ${deps.slug} did not answer within ${deps.timeoutMs} ms`)), deps.timeoutMs);
+    const onAbort = () => local.abort(signal!.reason);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      if (signal?.aborted) throw signal.reason;
+      const res = await post(body, local.signal);
+      const reply = await readReply(res, id, local.signal);
+      if ('error' in reply) {
+        const e = reply.error as { code?: unknown; message?: unknown; data?: unknown } | null;
+        if (typeof e?.code !== 'number' || typeof e.message !== 'string') throw unavailable('malformed error response');
+        throw new JsonRpcFailure(e.code, e.message, e.data);
+      }
+      const result = reply.result;
+      if (typeof result !== 'object' || result === null || Array.isArray(result)) throw unavailable('malformed result');
+      return result as Record<string, unknown>;
+    } catch (e) {
+      if (e instanceof JsonRpcFailure) throw e;
+      if (local.signal.aborted) {
+        cancel(id, String((local.signal.reason as Error | undefined)?.message ?? 'cancelled'));
+        const reason = local.signal.reason;
+        throw reason instanceof GatewayError && reason.code === 'upstream_timeout' ? toJsonRpcFailure(reason) : unavailable('request cancelled');
+      }
+      const failure = unavailable(describe(e));
+      deps.onBroken(failure.message);
+      throw failure;
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  /** The response to `id` in a JSON or SSE reply; anything else on the stream is dropped. */
+  async function readReply(res: IncomingMessage, id: string, signal: AbortSignal): Promise<Record<string, unknown>> {
+    const type = res.headers['content-type'] ?? '';
+    if (res.statusCode !== 200) {
+      res.resume();
+      // 404: the upstream forgot the session (it restarted); the pool opens a new one.
+      throw new ReplyError(res.statusCode === 404 ? 'session expired (HTTP 404)' : `HTTP ${res.statusCode}`);
+    }
+    const sse = type.startsWith('text/event-stream');
+    if (!sse && !type.startsWith('application/json')) {
+      res.resume();
+      throw new ReplyError(`unexpected content type ${type.slice(0, 40)}`);
+    }
+    res.setEncoding('utf8');
+    let buffered = '';
+    let size = 0;
+    for await (const chunk of res as AsyncIterable<string>) {
+      size += chunk.length;
+      if (size > MAX_REPLY_BYTES) throw new ReplyError('reply too large');
+      buffered += chunk;
+      if (!sse) continue;
+      // SSE (WHATWG §9.2): events end with a blank line; `data:` lines carry the message.
+      for (let end = eventEnd(buffered); end.at >= 0; end = eventEnd(buffered)) {
+        const event = buffered.slice(0, end.at);
+        buffered = buffered.slice(end.at + end.length);
+        const message = dataOf(event);
+        if (!message) continue;
+        if (message.id === id && !('method' in message)) {
+          // The upstream ends the stream after the response; draining keeps the socket alive.
+          res.resume();
+          return message;
+        }
+        // The gateway's client declares no capabilities (as the SDK client would answer).
+        if (typeof message.method === 'string' && (typeof message.id === 'string' || typeof message.id === 'number')) {
+          respond({ jsonrpc: '2.0', id: message.id, error: { code: -32601, message: 'Method not found' } });
+        }
+      }
+      if (signal.aborted) break;
+    }
+    if (sse) throw new ReplyError('stream ended without a response');
+    const message = parseMessage(buffered);
+    if (message?.id !== id || 'method' in message) throw new ReplyError('malformed response');
+    return message;
+  }
+
+  return Object.assign(forward, { close: () => agent.destroy() });
+}
+
+/** A reply that cannot be used; its message is safe to show (no URLs, headers or bodies). */
+class ReplyError extends Error {}
+
+function eventEnd(s: string): { at: number; length: number } {
+  const lf = s.indexOf('\n\n');
+  const crlf = s.indexOf('\r\n\r\n');
+  if (crlf >= 0 && (lf < 0 || crlf < lf)) return { at: crlf, length: 4 };
+  return { at: lf, length: 2 };
+}
+
+function dataOf(event: string): Record<string, unknown> | undefined {
+  let data = '';
+  for (const line of event.split(/\r?\n/)) {
+    if (line.startsWith('data:')) data += (data ? '\n' : '') + line.slice(line.startsWith('data: ') ? 6 : 5);
+  }
+  return data ? parseMessage(data) : undefined;
+}
+
+function parseMessage(text: string): Record<string, unknown> | undefined {
+  try {
+    const m = JSON.parse(text) as unknown;
+    return typeof m === 'object' && m !== null && !Array.isArray(m) ? (m as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A short, secret-free description of a transport failure (no URLs or headers). */
+function describe(e: unknown): string {
+  if (e instanceof ReplyError) return e.message;
+  const code = (e as { code?: unknown })?.code;
+  return typeof code === 'string' ? code : 'connection failed';
+}
