@@ -2,6 +2,7 @@ import { closeDatabase, dbConnection, ensureMigrated } from './db';
 import { env } from './env';
 import { seedDemo } from './demo/seed-demo';
 import { ensureGatewayKeys } from './keys/gateway-keys';
+import { startKeyMaintenance } from './rotations/key-maintenance-scheduler';
 import { ensureFirstAdmin } from './users/ensure-first-admin';
 import { gatewayRuntime, refreshAllUpstreams, stopGatewayRuntime } from './gateway-runtime';
 
@@ -16,6 +17,7 @@ export async function bootstrap(log: (line: string) => void = console.log): Prom
   log(`pqgate: database ${where.kind} (${where.location}); ${report.applied.length} migration(s) applied, ${report.alreadyApplied} already in place`);
   await ensureFirstAdmin({ email: e.ADMIN_EMAIL, password: e.ADMIN_PASSWORD }, log);
   await ensureGatewayKeys();
+  startKeyMaintenance(e.PQGATE_KEY_SCHEDULE_SECONDS * 1000, log);
   if (e.PQGATE_DEMO === '1') await seedDemo(e);
   // Start the gateway now rather than on its first request, so it connects to the upstreams
   // and lists their tools at once.

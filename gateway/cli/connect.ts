@@ -7,7 +7,7 @@ import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js'
 import { getSuite, suiteNames } from '../crypto';
 import { isGatewayError } from '../errors';
 import { openConnector, relay } from '../connector/connector';
-import { resolveTrust } from '../connector/trust';
+import { followGatewayKeys, followGatewayKeysLive, resolveTrust } from '../connector/trust';
 import { parse, UsageError, type CliIo } from './args';
 import { readIdentityFile } from './identity-file';
 
@@ -19,8 +19,13 @@ post-quantum channel. Configure it as the command of an MCP server in your clien
   --identity <file>    identity made by pqgate keygen and enrolled in the console
   --trust <fp|file>    gateway key to trust: its fingerprint (from your admin; at least 16
                        hex digits) or a file saved from <gateway-url>/api/mcp/<server>/pq/keys.
-                       Repeat for several keys.
+                       Repeat for several keys. Their successors, each signed by the
+                       version before (<gateway>/.well-known/pqgate/trust-bundle), are
+                       trusted too; a bundle that skips a version or is signed wrongly is refused.
   --min-suite NAME     weakest suite to accept (default hybrid; ${suiteNames().join(', ')})`;
+
+/** How often a running connector re-reads the trust bundle (a rotated gateway key is published before it signs). */
+const TRUST_REFRESH_MS = Number(process.env.PQGATE_TRUST_REFRESH_SECONDS ?? 300) * 1000;
 
 /** Runs connect until the MCP client closes stdin; returns the exit code. */
 export async function connectCommand(args: string[], io: CliIo): Promise<number> {
@@ -41,9 +46,12 @@ export async function connectCommand(args: string[], io: CliIo): Promise<number>
     }
   }
   const identity = readIdentityFile(values.identity);
-  const trustedGatewayKeys = await resolveTrust(url, values.trust);
-  const connector = await openConnector(url, identity, { trustedGatewayKeys, ...(minSuite ? { minSuite } : {}) });
+  const pinned = await resolveTrust(url, values.trust);
+  // The pinned keys plus their successors from the gateway's trust bundle, refreshed while running.
+  const trust = followGatewayKeysLive(url, await followGatewayKeys(url, pinned), { intervalMs: TRUST_REFRESH_MS, pinned, onError: io.err });
+  const connector = await openConnector(url, identity, { trustedGatewayKeys: trust.keys, ...(minSuite ? { minSuite } : {}) });
   io.err(`pqgate connect: ${connector.server} over ${connector.channel.info().suite}, gateway key ${connector.channel.info().gatewayKeyId}`);
   await relay(connector, new StdioServerTransport(), { onError: io.err });
+  trust.stop();
   return 0;
 }

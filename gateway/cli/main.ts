@@ -5,6 +5,7 @@ import { main as audit } from './audit';
 import { connectCommand } from './connect';
 import { keygen } from './keygen';
 import { pubkey } from './pubkey';
+import { rotate } from './rotate';
 
 const HELP = `usage: pqgate <command> [options]
 
@@ -12,11 +13,12 @@ commands:
   keygen    create an identity key (ML-DSA-65 by default)
   pubkey    print an identity's public key, to enroll it in the console
   connect   run as a stdio MCP server relaying to the gateway over the post-quantum channel
+  rotate    replace your identity key (signed by the old and new key; an approver approves)
   audit     verify an audit bundle offline (pqgate audit verify <bundle.json> --key <key>)
 
 Run pqgate <command> --help for its options.`;
 
-const COMMANDS: Record<string, (args: string[], io: CliIo) => number | Promise<number>> = { keygen, pubkey, connect: connectCommand, audit: (args, io) => audit(args, io) };
+const COMMANDS: Record<string, (args: string[], io: CliIo) => number | Promise<number>> = { keygen, pubkey, connect: connectCommand, audit: (args, io) => audit(args, io), rotate: (args, io) => rotate(args, io) };
 
 const defaultIo: CliIo = { out: (t) => void process.stdout.write(`${t}\n`), err: (t) => void process.stderr.write(`${t}\n`) };
 

@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { displayKeyId, keyIdOf, type PublicKeyRecord } from '../channel';
 import { fromBase64Url, toHex, type SignatureId } from '../crypto';
 import { GatewayError } from '../errors';
+import { followTrustBundle, parseTrustBundle } from '../keys';
 
 const ALGORITHMS: readonly SignatureId[] = ['Ed25519', 'ML-DSA-65', 'ML-DSA-87'];
 
@@ -58,4 +59,48 @@ export async function resolveTrust(url: string, trust: readonly string[], doFetc
     out.push(...match);
   }
   return out;
+}
+
+/** Where a gateway publishes its trust bundle: `<origin>/.well-known/pqgate/trust-bundle`. */
+export function trustBundleUrl(url: string): string {
+  return new URL('/.well-known/pqgate/trust-bundle', url).toString();
+}
+
+/**
+ * Extends the pinned keys with their successors from the gateway's trust bundle (each version
+ * signed by the one before: gateway/keys/trust-bundle.ts). A gateway without a bundle (404)
+ * leaves the pinned keys as they are.
+ * @throws GatewayError `untrusted_gateway_key` for a bundle that skips a version or is signed wrongly.
+ */
+export async function followGatewayKeys(url: string, pinned: readonly PublicKeyRecord[], doFetch: typeof fetch = fetch): Promise<PublicKeyRecord[]> {
+  const res = await doFetch(trustBundleUrl(url), { headers: { accept: 'application/json' } });
+  if (res.status === 404) return [...pinned];
+  if (!res.ok) throw new GatewayError('untrusted_gateway_key', `could not fetch the gateway trust bundle (HTTP ${res.status})`);
+  return followTrustBundle(parseTrustBundle(await res.json()), pinned);
+}
+
+/**
+ * Trusted gateway keys that follow the bundle while a connector runs: `keys` is the array the
+ * channel reads at each handshake, updated in place every `intervalMs`, so a gateway key rotated
+ * during a long session is trusted before the next handshake needs it. A refused bundle keeps
+ * the keys already trusted and is reported.
+ */
+export function followGatewayKeysLive(
+  url: string,
+  initial: readonly PublicKeyRecord[],
+  options: { intervalMs: number; pinned?: readonly PublicKeyRecord[]; onError?: (message: string) => void; fetch?: typeof fetch },
+): { keys: PublicKeyRecord[]; refresh: () => Promise<void>; stop: () => void } {
+  const keys = [...initial];
+  const pinned = options.pinned ?? initial;
+  const refresh = async () => {
+    try {
+      const next = await followGatewayKeys(url, pinned, options.fetch);
+      keys.splice(0, keys.length, ...next);
+    } catch (e) {
+      options.onError?.(`pqgate: ${(e as Error).message}`);
+    }
+  };
+  const timer = setInterval(() => void refresh(), options.intervalMs);
+  timer.unref?.();
+  return { keys, refresh, stop: () => clearInterval(timer) };
 }

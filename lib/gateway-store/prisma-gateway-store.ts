@@ -2,7 +2,7 @@ import type { PublicKeyRecord } from '@/gateway/channel';
 import { getCryptoProvider, toHex } from '@/gateway/crypto';
 import type { Caller, GatewayStore, ListedTool, TrafficEvent, UpstreamConfig } from '@/gateway/mcp/store';
 import type { PolicySnapshot } from '@/gateway/policy/snapshot';
-import { DatabaseTicketKeyRing, loadGatewaySigningKeys } from '../keys/gateway-keys';
+import { activeSigningKeyVersions, DatabaseTicketKeyRing, loadGatewaySigningKeys } from '../keys/gateway-keys';
 import { buildCompiledState, type CompiledState } from './build-snapshot';
 import { bumpGatewayEpoch, onGatewayEpoch, readGatewayEpoch } from './gateway-epoch';
 import { recordToolList } from './record-tool-list';
@@ -24,19 +24,27 @@ export class PrismaGatewayStore implements GatewayStore {
   private unsubscribe?: () => void;
   private rebuilding?: Promise<void>;
   private pending?: number;
+  /** The active signing keys and which versions they are; replaced (a new array) only when a rotation changes them. */
+  private signing: { versions: string; keys: GatewayStore['channel']['gatewayKeys'] } = { versions: '', keys: [] };
   readonly channel: GatewayStore['channel'];
+  /** Sees every traffic batch before it is written (detection); must not throw. */
+  trafficObserver?: (events: readonly TrafficEvent[]) => void;
 
-  private constructor(gatewayKeys: GatewayStore['channel']['gatewayKeys']) {
+  private constructor() {
+    const store = this;
     this.channel = {
       identities: async (keyId: Uint8Array): Promise<PublicKeyRecord | null> => this.state.identityKeys.get(toHex(keyId))?.record ?? null,
       keyRing: new DatabaseTicketKeyRing(),
-      gatewayKeys,
+      // A getter: the gateway rebuilds its channel server when this array changes (gateway/mcp/gateway.ts).
+      get gatewayKeys() {
+        return store.signing.keys;
+      },
     };
   }
 
   /** Loads the gateway keys and the first snapshot, then polls for changes every `pollMs`. */
   static async open(options: { pollMs?: number } = {}): Promise<PrismaGatewayStore> {
-    const store = new PrismaGatewayStore(await loadGatewaySigningKeys());
+    const store = new PrismaGatewayStore();
     await store.rebuild(await readGatewayEpoch());
     store.unsubscribe = onGatewayEpoch((epoch) => store.rebuild(epoch));
     const pollMs = options.pollMs ?? 1000;
@@ -66,6 +74,7 @@ export class PrismaGatewayStore implements GatewayStore {
         do {
           this.pending = undefined;
           this.state = await buildCompiledState(next ?? (await readGatewayEpoch()));
+          await this.reloadSigningKeys();
           next = this.pending;
         } while (next !== undefined);
       } finally {
@@ -73,6 +82,13 @@ export class PrismaGatewayStore implements GatewayStore {
       }
     })();
     return this.rebuilding;
+  }
+
+  /** A key rotation bumps the epoch; only then are the sealed seeds opened again. */
+  private async reloadSigningKeys(): Promise<void> {
+    const versions = await activeSigningKeyVersions();
+    if (versions === this.signing.versions) return;
+    this.signing = { versions, keys: await loadGatewaySigningKeys() };
   }
 
   snapshot(): PolicySnapshot {
@@ -95,6 +111,7 @@ export class PrismaGatewayStore implements GatewayStore {
   }
 
   recordTraffic(events: readonly TrafficEvent[]): Promise<void> {
+    this.trafficObserver?.(events);
     return recordTraffic(events, this.state.upstreamIds);
   }
 

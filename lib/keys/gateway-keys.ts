@@ -1,17 +1,61 @@
 import { generateKeyPair, type KeyPair, type TicketKey, type TicketKeyRing } from '@/gateway/channel';
-import { getCryptoProvider, toHex, type SignatureId } from '@/gateway/crypto';
+import { fromBase64Url, getCryptoProvider, toHex, type SignatureId } from '@/gateway/crypto';
+import { signKeyLink } from '@/gateway/keys';
 import { appendAuditEvent } from '../audit/append-audit-event';
 import { db } from '../db';
+import { env } from '../env';
 import { openSecret, sealSecret } from './envelope';
 
 /** The gateway signs handshakes with one key per signature scheme its suites use. */
 export const GATEWAY_SIGNATURE_ALGORITHMS: readonly SignatureId[] = ['Ed25519', 'ML-DSA-65', 'ML-DSA-87'];
-const SIGNING_MAX_AGE_DAYS = 180;
-const TICKET_MAX_AGE_DAYS = 30;
+export const SIGNING_MAX_AGE_DAYS = 180;
+export const TICKET_MAX_AGE_DAYS = 30;
+const ENVELOPE_MAX_AGE_DAYS = 365;
 
 const signingOwner = (algorithm: SignatureId) => `gateway:${algorithm}`;
 const signingContext = (algorithm: SignatureId, version: number) => `key:gateway_signing:${algorithm}:v${version}`;
 const ticketContext = (version: number) => `key:ticket:gateway:v${version}`;
+const ticketFingerprint = (secret: Uint8Array) => `ticket:${toHex(getCryptoProvider().hash('SHA-256').digest(secret)).slice(0, 32)}`;
+
+/** The envelope key's fingerprint: a hash of it, never the key (it lives in the environment only). */
+export function envelopeFingerprint(): string {
+  return `envelope:${toHex(getCryptoProvider().hash('SHA-256').digest(fromBase64Url(env().PQGATE_ENVELOPE_KEY))).slice(0, 32)}`;
+}
+
+/**
+ * The data of the next version of a gateway signing or ticket key, as a `pending` row: its
+ * secret sealed, and for a signing key its link signed by the current version (the trust
+ * bundle chain). The caller inserts it.
+ */
+export function successorGatewayKey(current: { purpose: 'gateway_signing' | 'ticket'; owner: string; version: number; algorithm: string; secretSealed: Uint8Array | null; maxAgeDays: number }) {
+  const version = current.version + 1;
+  if (current.purpose === 'ticket') {
+    const secret = getCryptoProvider().randomBytes(32);
+    const data = { purpose: 'ticket' as const, owner: current.owner, version, state: 'pending' as const, algorithm: current.algorithm, fingerprint: ticketFingerprint(secret), secretSealed: sealSecret(secret, ticketContext(version)), maxAgeDays: current.maxAgeDays };
+    secret.fill(0);
+    return data;
+  }
+  const algorithm = current.algorithm as SignatureId;
+  if (!current.secretSealed) throw new Error(`gateway ${algorithm} key v${current.version} has no secret left to sign its successor`);
+  const previousSeed = openSecret(current.secretSealed, signingContext(algorithm, current.version));
+  const previous = getCryptoProvider().signature(algorithm).importSigner(previousSeed);
+  const pair = generateKeyPair(algorithm);
+  const data = {
+    purpose: 'gateway_signing' as const,
+    owner: current.owner,
+    version,
+    state: 'pending' as const,
+    algorithm,
+    fingerprint: toHex(pair.keyId),
+    publicKey: new Uint8Array(pair.publicKey),
+    secretSealed: sealSecret(pair.seed, signingContext(algorithm, version)),
+    previousSignature: new Uint8Array(signKeyLink(previous, { algorithm, version, publicKey: pair.publicKey })),
+    maxAgeDays: current.maxAgeDays,
+  };
+  previousSeed.fill(0);
+  pair.seed.fill(0);
+  return data;
+}
 
 /**
  * Creates the gateway's signing keys and first ticket key when they do not exist yet (first
@@ -46,11 +90,17 @@ export async function ensureGatewayKeys(): Promise<void> {
       version: 1,
       state: 'active',
       algorithm: 'AES-256-GCM',
-      fingerprint: `ticket:${toHex(getCryptoProvider().hash('SHA-256').digest(secret)).slice(0, 32)}`,
+      fingerprint: ticketFingerprint(secret),
       secretSealed: sealSecret(secret, ticketContext(1)),
       maxAgeDays: TICKET_MAX_AGE_DAYS,
       activatedAt: new Date(),
     });
+  }
+  // The envelope key is listed (fingerprint, age) so it is watched like the others; rotating it
+  // is an operator procedure (docs/keys.md), since it comes from the environment.
+  const envelope = await db.key.findFirst({ where: { purpose: 'envelope', owner: 'gateway', state: 'active' }, select: { id: true } });
+  if (!envelope) {
+    await createKeyOnce({ purpose: 'envelope', owner: 'gateway', version: 1, state: 'active', algorithm: 'AES-256-GCM', fingerprint: envelopeFingerprint(), maxAgeDays: ENVELOPE_MAX_AGE_DAYS, activatedAt: new Date() });
   }
 }
 
@@ -62,6 +112,12 @@ async function createKeyOnce(data: Parameters<typeof db.key.create>[0]['data']):
     // Another replica created it first (unique purpose/owner/version): that key is the one.
     if ((error as { code?: string }).code !== 'P2002') throw error;
   }
+}
+
+/** Which signing keys are active, as a short string that changes exactly when they do (cheap: no secrets opened). */
+export async function activeSigningKeyVersions(): Promise<string> {
+  const rows = await db.key.findMany({ where: { purpose: 'gateway_signing', state: 'active' }, select: { fingerprint: true }, orderBy: { fingerprint: 'asc' } });
+  return rows.map((r) => r.fingerprint).join(',');
 }
 
 /** The gateway's active signing key pairs, opened from their sealed seeds. */

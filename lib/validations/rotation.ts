@@ -1,0 +1,24 @@
+import { z } from 'zod';
+
+const reason = z.string().trim().min(3, 'Say why, in a few words: the audit log keeps it.').max(500);
+
+/** An admin's rotation request; identity keys also need the holder's new public key. */
+export const requestRotationSchema = z.object({
+  keyId: z.string().min(1),
+  reason,
+  overlapSeconds: z.preprocess(
+    (v) => (v === '' || v === undefined || v === null ? undefined : v),
+    z.coerce.number({ message: 'Enter a number of seconds.' }).int().min(1, 'At least 1 second.').max(90 * 86_400, 'At most 90 days.').optional(),
+  ),
+  algorithm: z.preprocess((v) => (v === '' ? undefined : v), z.enum(['ML-DSA-65', 'ML-DSA-87', 'Ed25519']).optional()),
+  publicKey: z.preprocess(
+    (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
+    z.string().trim().regex(/^[A-Za-z0-9_-]+$/, 'Paste the public key exactly as `pqgate pubkey` prints it (base64url).').optional(),
+  ),
+});
+
+/** An approver's decision on a rotation request. */
+export const decideRotationSchema = z.object({
+  requestId: z.string().min(1),
+  reason,
+});
