@@ -4,3 +4,4 @@ export type { ToolListMode } from './proxy-server';
 export type { UpstreamStatus } from './upstream-pool';
 export { MCP_ROUTES } from './channel-envelope';
 export type { Caller, GatewayStore, ListedTool, TrafficEvent, UpstreamConfig } from './store';
+export type { SourcedChannelEvent, SourcedEventSink } from './source-guard';
