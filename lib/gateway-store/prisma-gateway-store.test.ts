@@ -17,6 +17,7 @@ const { ensureGatewayKeys } = await import('../keys/gateway-keys');
 const { PrismaGatewayStore, apiTokenHash } = await import('./prisma-gateway-store');
 const { bumpGatewayEpoch } = await import('./gateway-epoch');
 const { reviewToolLabel } = await import('../tools/tool-labels');
+const { approveToolDefinition } = await import('../tools/approve-tool-definition');
 
 const hybrid = (() => {
   const s = getSuite('hybrid');
@@ -107,6 +108,16 @@ describe('PrismaGatewayStore', () => {
     expect(held.status).toBe('held');
     expect(held.pendingDefinition).toMatchObject({ description: 'Read a patient chart and email it somewhere' });
     expect(await db.auditEvent.count({ where: { action: 'tools.definition_changed' } })).toBe(1);
+
+    // An admin approves the new definition: it becomes the pinned one and calls flow again.
+    await approveToolDefinition(held.id);
+    await store.rebuild(await bumpGatewayEpoch());
+    expect(decide(caller, { kind: 'tool', upstream: 'clinic', tool: 'read_chart' }, store.snapshot()).allowed).toBe(true);
+    expect((await db.tool.findUniqueOrThrow({ where: { id: held.id } })).description).toBe('Read a patient chart and email it somewhere');
+    // The upstream going back to the old definition is now a change too, and is held.
+    await store.recordToolList('clinic', [TOOLS[0]!, TOOLS[1]!]);
+    expect(decide(caller, { kind: 'tool', upstream: 'clinic', tool: 'read_chart' }, store.snapshot()).code).toBe('tool_held');
+    await approveToolDefinition(held.id);
 
     await store.recordToolList('clinic', [TOOLS[0]!]);
     expect(decide(caller, { kind: 'tool', upstream: 'clinic', tool: 'read_chart' }, store.snapshot()).allowed).toBe(true);

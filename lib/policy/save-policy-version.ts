@@ -1,16 +1,26 @@
 import { db } from '../db';
 import { AppError } from '../errors';
 import { bumpGatewayEpoch } from '../gateway-store/gateway-epoch';
-import { policyToYaml, type PolicyDocument } from './policy-document';
+import { emptyPolicy, policyDocumentSchema, policyToYaml, type PolicyDocument } from './policy-document';
 
 /**
  * Saves a policy as the next version and makes it active: its floors replace the floors in
  * force (labels are created when new; servers and tools must exist), all in one transaction,
  * then the gateway epoch moves so every replica applies it within 2 s.
  */
-export async function savePolicyVersion(input: { document: PolicyDocument; yaml?: string; comment: string; actorId: string | null }) {
-  const { document } = input;
+export async function savePolicyVersion(input: {
+  /** The new document, or a change to apply to the one in force (read under the lock). */
+  document: PolicyDocument | ((current: PolicyDocument) => PolicyDocument);
+  yaml?: string;
+  comment: string;
+  actorId: string | null;
+}) {
   const version = await db.$transaction(async (tx) => {
+    // Versions are numbered and derived from the one in force: two admins saving at once must
+    // queue, or one change would silently undo the other. (Key: "pqgate" 0x0002, see migrate.ts.)
+    await tx.$queryRaw`SELECT pg_advisory_xact_lock(8102370872878497794)::text AS locked`;
+    const active = await tx.policyVersion.findFirst({ where: { active: true }, select: { document: true } });
+    const document = typeof input.document === 'function' ? input.document(active ? policyDocumentSchema.parse(active.document) : emptyPolicy()) : input.document;
     const servers = new Map((await tx.upstream.findMany({ select: { id: true, slug: true } })).map((u) => [u.slug, u.id]));
     const problems: string[] = [];
     for (const slug of Object.keys(document.floors.servers)) if (!servers.has(slug)) problems.push(`floors.servers.${slug}: no server named ${slug} is registered (see Servers)`);

@@ -1,5 +1,4 @@
 import type { FloorName } from '@/gateway/policy/floors';
-import { getActivePolicy } from './get-active-policy';
 import { savePolicyVersion } from './save-policy-version';
 
 /**
@@ -8,15 +7,20 @@ import { savePolicyVersion } from './save-policy-version';
  * diffed and rolled back like any policy edit.
  */
 export async function setFloors(input: { scope: 'tool' | 'label' | 'server'; targets: string[]; floor: FloorName | 'none'; actorId: string }) {
-  const { document } = await getActivePolicy();
   const section = input.scope === 'tool' ? 'tools' : input.scope === 'label' ? 'labels' : 'servers';
-  const floors = { ...document.floors[section] };
-  for (const target of input.targets) {
-    if (input.floor === 'none') delete floors[target];
-    else floors[target] = input.floor;
-  }
   const what = input.targets.length === 1 ? `${input.scope} ${input.targets[0]}` : `${input.targets.length} ${input.scope}s`;
   const comment = input.floor === 'none' ? `Cleared the floor of ${what}` : `Set ${what} to ${input.floor}`;
-  const version = await savePolicyVersion({ document: { ...document, floors: { ...document.floors, [section]: floors } }, comment, actorId: input.actorId });
+  const version = await savePolicyVersion({
+    document: (current) => {
+      const floors = { ...current.floors[section] };
+      for (const target of input.targets) {
+        if (input.floor === 'none') delete floors[target];
+        else floors[target] = input.floor;
+      }
+      return { ...current, floors: { ...current.floors, [section]: floors } };
+    },
+    comment,
+    actorId: input.actorId,
+  });
   return { version: version.version, comment };
 }

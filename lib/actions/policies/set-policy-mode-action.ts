@@ -1,7 +1,6 @@
 'use server';
 
 import { revalidatePath } from 'next/cache';
-import { getActivePolicy } from '../../policy/get-active-policy';
 import { savePolicyVersion } from '../../policy/save-policy-version';
 import { setPolicyModeSchema } from '../../validations/policy';
 import { defineAction } from '../safe-action';
@@ -11,8 +10,7 @@ export const setPolicyModeAction = defineAction({
   permission: 'policy:write',
   schema: setPolicyModeSchema,
   async run(input, actor) {
-    const { document } = await getActivePolicy();
-    const saved = await savePolicyVersion({ document: { ...document, mode: input.mode }, comment: `Switched to ${input.mode} mode`, actorId: actor.id });
+    const saved = await savePolicyVersion({ document: (current) => ({ ...current, mode: input.mode }), comment: `Switched to ${input.mode} mode`, actorId: actor.id });
     revalidatePath('/policies');
     const what = input.mode === 'monitor' ? 'decides and logs but does not block' : 'blocks what the policy refuses';
     return { message: `The gateway now ${what} (v${saved.version}).`, audit: { targetType: 'policy', targetId: `v${saved.version}`, details: { mode: input.mode } } };
