@@ -233,6 +233,19 @@ function nativeHash(id: HashId): Hash {
 }
 
 /**
+ * The AEADs and hashes of `node:crypto` alone, which every supported Node has (unlike native
+ * ML-KEM/ML-DSA): `auto` pairs them with noble's KEMs and signatures, so channel records are not
+ * sealed in JavaScript. Null when this runtime lacks them.
+ */
+export function createNativeSymmetric(): Pick<CryptoProvider, 'aead' | 'hash'> | null {
+  const ciphers = nodeCrypto.getCiphers();
+  if (!ciphers.includes('aes-256-gcm') || !ciphers.includes('chacha20-poly1305')) return null;
+  const aeads: Record<AeadId, Aead> = { 'AES-256-GCM': nativeAead('AES-256-GCM'), 'ChaCha20-Poly1305': nativeAead('ChaCha20-Poly1305') };
+  const hashes: Record<HashId, Hash> = { 'SHA-256': nativeHash('SHA-256'), 'SHA-384': nativeHash('SHA-384') };
+  return { aead: (id: AeadId) => pick(aeads, id, 'AEAD'), hash: (id: HashId) => pick(hashes, id, 'hash') };
+}
+
+/**
  * Creates the native provider.
  * @throws GatewayError `provider_unavailable` when this runtime lacks the primitives.
  */

@@ -59,7 +59,10 @@ export async function serveNode(handler: FetchHandler, options: { port?: number;
   const host = options.host ?? '127.0.0.1';
   const server = createServer((req, res) => {
     const aborter = new AbortController();
-    res.once('close', () => aborter.abort());
+    // Only a client that left before the response was complete aborts (an abort allocates).
+    res.once('close', () => {
+      if (!res.writableFinished) aborter.abort();
+    });
     const origin = `http://${req.headers.host ?? host}`;
     handler(toRequest(req, origin, aborter.signal))
       .then((response) => send(res, response))

@@ -81,10 +81,21 @@ export function createProxyServer(deps: ProxyServerDeps): ProxySession {
   const { slug, store, recorder, clock } = deps;
   const server = new Server(deps.initial.serverInfo, { capabilities: mirrorCapabilities(deps.initial.capabilities), instructions: deps.initial.instructions });
 
+  // Traffic request ids are 8 random bytes, drawn 32 ids at a time.
+  let idBytes: Uint8Array = new Uint8Array(0);
+  let idAt = 0;
+  function requestId(): string {
+    if (idAt + 8 > idBytes.length) {
+      idBytes = deps.random(256);
+      idAt = 0;
+    }
+    return toHex(idBytes.subarray(idAt, (idAt += 8)));
+  }
+
   function record(ctx: SessionContext, method: string, d: Decision, extra: Partial<TrafficEvent> = {}): void {
     recorder.record({
       time: clock(),
-      requestId: toHex(deps.random(8)),
+      requestId: requestId(),
       upstream: slug,
       method,
       identityId: ctx.caller.identityId,

@@ -8,7 +8,7 @@
  * Ids are strings (`pqgate-<n>`) so they never meet the SDK client's numeric ids on the same
  * upstream session.
  */
-import { request as httpRequest, Agent as HttpAgent, type IncomingMessage } from 'node:http';
+import { request as httpRequest, Agent as HttpAgent, type ClientRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest, Agent as HttpsAgent } from 'node:https';
 import { GatewayError } from '../errors';
 import { JsonRpcFailure, toJsonRpcFailure } from './json-rpc-errors';
@@ -41,7 +41,8 @@ export function createHttpForwarder(deps: HttpForwarderDeps): HttpForwarder & { 
 
   const unavailable = (why: string) => toJsonRpcFailure(new GatewayError('upstream_unavailable', `upstream ${deps.slug} is unavailable (${why})`));
 
-  function post(body: string, signal?: AbortSignal): Promise<IncomingMessage> {
+  /** Starts one POST on the upstream session (headers and body leave in one write). */
+  function post(body: string): { req: ClientRequest; response: Promise<IncomingMessage> } {
     const { id, protocolVersion } = deps.session();
     const headers: Record<string, string | number> = {
       ...deps.headers,
@@ -51,16 +52,18 @@ export function createHttpForwarder(deps: HttpForwarderDeps): HttpForwarder & { 
     };
     if (id) headers['mcp-session-id'] = id;
     if (protocolVersion) headers['mcp-protocol-version'] = protocolVersion;
-    return new Promise((resolve, reject) => {
-      const req = send(deps.url, { method: 'POST', agent, headers, signal }, resolve);
+    let req!: ClientRequest;
+    const response = new Promise<IncomingMessage>((resolve, reject) => {
+      req = send(deps.url, { method: 'POST', agent, headers }, resolve);
       req.once('error', reject);
       req.end(body);
     });
+    return { req, response };
   }
 
   /** Sends a message that needs no answer (best effort). */
   function respond(message: Record<string, unknown>): void {
-    post(JSON.stringify(message)).then(
+    post(JSON.stringify(message)).response.then(
       (res) => res.resume(),
       () => undefined,
     );
@@ -70,16 +73,20 @@ export function createHttpForwarder(deps: HttpForwarderDeps): HttpForwarder & { 
   const cancel = (id: string, reason: string) => respond({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: id, reason } });
 
   async function forward(method: string, params: Record<string, unknown> | undefined, signal?: AbortSignal): Promise<Record<string, unknown>> {
+    if (signal?.aborted) throw unavailable('request cancelled');
     const id = `pqgate-${++nextId}`;
-    const body = JSON.stringify(params === undefined ? { jsonrpc: '2.0', id, method } : { jsonrpc: '2.0', id, method, params });
-    const local = new AbortController();
-    const timer = setTimeout(() => local.abort(new GatewayError('upstream_timeout', `upstream ${deps.slug} did not answer within ${deps.timeoutMs} ms`)), deps.timeoutMs);
-    const onAbort = () => local.abort(signal!.reason);
+    const { req, response } = post(JSON.stringify(params === undefined ? { jsonrpc: '2.0', id, method } : { jsonrpc: '2.0', id, method, params }));
+    // A timeout or a cancellation destroys the request; the failure says which it was.
+    let stopped: JsonRpcFailure | undefined;
+    const stop = (failure: JsonRpcFailure) => {
+      stopped ??= failure;
+      req.destroy();
+    };
+    const timer = setTimeout(() => stop(toJsonRpcFailure(new GatewayError('upstream_timeout', `upstream ${deps.slug} did not answer within ${deps.timeoutMs} ms`))), deps.timeoutMs);
+    const onAbort = () => stop(unavailable('request cancelled'));
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      if (signal?.aborted) throw signal.reason;
-      const res = await post(body, local.signal);
-      const reply = await readReply(res, id, local.signal);
+      const reply = await readReply(await response, id);
       if ('error' in reply) {
         const e = reply.error as { code?: unknown; message?: unknown; data?: unknown } | null;
         if (typeof e?.code !== 'number' || typeof e.message !== 'string') throw unavailable('malformed error response');
@@ -89,12 +96,11 @@ export function createHttpForwarder(deps: HttpForwarderDeps): HttpForwarder & { 
       if (typeof result !== 'object' || result === null || Array.isArray(result)) throw unavailable('malformed result');
       return result as Record<string, unknown>;
     } catch (e) {
-      if (e instanceof JsonRpcFailure) throw e;
-      if (local.signal.aborted) {
-        cancel(id, String((local.signal.reason as Error | undefined)?.message ?? 'cancelled'));
-        const reason = local.signal.reason;
-        throw reason instanceof GatewayError && reason.code === 'upstream_timeout' ? toJsonRpcFailure(reason) : unavailable('request cancelled');
+      if (stopped) {
+        cancel(id, stopped.message);
+        throw stopped;
       }
+      if (e instanceof JsonRpcFailure) throw e;
       const failure = unavailable(describe(e));
       deps.onBroken(failure.message);
       throw failure;
@@ -104,49 +110,64 @@ export function createHttpForwarder(deps: HttpForwarderDeps): HttpForwarder & { 
     }
   }
 
-  /** The response to `id` in a JSON or SSE reply; anything else on the stream is dropped. */
-  async function readReply(res: IncomingMessage, id: string, signal: AbortSignal): Promise<Record<string, unknown>> {
+  /**
+   * The response to `id` in a JSON or SSE reply; anything else on the stream is dropped. Events,
+   * not `for await`: leaving an async iterator early destroys the stream, and with it the
+   * keep-alive socket.
+   */
+  function readReply(res: IncomingMessage, id: string): Promise<Record<string, unknown>> {
     const type = res.headers['content-type'] ?? '';
     if (res.statusCode !== 200) {
       res.resume();
       // 404: the upstream forgot the session (it restarted); the pool opens a new one.
-      throw new ReplyError(res.statusCode === 404 ? 'session expired (HTTP 404)' : `HTTP ${res.statusCode}`);
+      return Promise.reject(new ReplyError(res.statusCode === 404 ? 'session expired (HTTP 404)' : `HTTP ${res.statusCode}`));
     }
     const sse = type.startsWith('text/event-stream');
     if (!sse && !type.startsWith('application/json')) {
       res.resume();
-      throw new ReplyError(`unexpected content type ${type.slice(0, 40)}`);
+      return Promise.reject(new ReplyError(`unexpected content type ${type.slice(0, 40)}`));
     }
     res.setEncoding('utf8');
-    let buffered = '';
-    let size = 0;
-    for await (const chunk of res as AsyncIterable<string>) {
-      size += chunk.length;
-      if (size > MAX_REPLY_BYTES) throw new ReplyError('reply too large');
-      buffered += chunk;
-      if (!sse) continue;
-      // SSE (WHATWG §9.2): events end with a blank line; `data:` lines carry the message.
-      for (let end = eventEnd(buffered); end.at >= 0; end = eventEnd(buffered)) {
-        const event = buffered.slice(0, end.at);
-        buffered = buffered.slice(end.at + end.length);
-        const message = dataOf(event);
-        if (!message) continue;
-        if (message.id === id && !('method' in message)) {
+    return new Promise((resolve, reject) => {
+      let buffered = '';
+      let size = 0;
+      const done = (error: Error | null, message?: Record<string, unknown>) => {
+        res.off('data', onData).off('end', onEnd).off('error', onError).off('close', onClose);
+        if (error) {
+          res.destroy();
+          reject(error);
+        } else {
           // The upstream ends the stream after the response; draining keeps the socket alive.
           res.resume();
-          return message;
+          resolve(message!);
         }
-        // The gateway's client declares no capabilities (as the SDK client would answer).
-        if (typeof message.method === 'string' && (typeof message.id === 'string' || typeof message.id === 'number')) {
-          respond({ jsonrpc: '2.0', id: message.id, error: { code: -32601, message: 'Method not found' } });
+      };
+      const onData = (chunk: string) => {
+        size += chunk.length;
+        if (size > MAX_REPLY_BYTES) return done(new ReplyError('reply too large'));
+        buffered += chunk;
+        if (!sse) return;
+        // SSE (WHATWG §9.2): events end with a blank line; `data:` lines carry the message.
+        for (let end = eventEnd(buffered); end.at >= 0; end = eventEnd(buffered)) {
+          const message = dataOf(buffered.slice(0, end.at));
+          buffered = buffered.slice(end.at + end.length);
+          if (!message) continue;
+          if (message.id === id && !('method' in message)) return done(null, message);
+          // The gateway's client declares no capabilities (as the SDK client would answer).
+          if (typeof message.method === 'string' && (typeof message.id === 'string' || typeof message.id === 'number')) {
+            respond({ jsonrpc: '2.0', id: message.id, error: { code: -32601, message: 'Method not found' } });
+          }
         }
-      }
-      if (signal.aborted) break;
-    }
-    if (sse) throw new ReplyError('stream ended without a response');
-    const message = parseMessage(buffered);
-    if (message?.id !== id || 'method' in message) throw new ReplyError('malformed response');
-    return message;
+      };
+      const onEnd = () => {
+        const message = sse ? undefined : parseMessage(buffered);
+        if (!message || message.id !== id || 'method' in message) return done(new ReplyError(sse ? 'stream ended without a response' : 'malformed response'));
+        done(null, message);
+      };
+      const onError = (e: Error) => done(e);
+      const onClose = () => done(new ReplyError('connection closed mid-reply'));
+      res.on('data', onData).once('end', onEnd).once('error', onError).once('close', onClose);
+    });
   }
 
   return Object.assign(forward, { close: () => agent.destroy() });
