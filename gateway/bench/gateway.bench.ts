@@ -1,6 +1,7 @@
 /**
  * Gateway overhead benchmark (DESIGN §8), side by side in one run: `tools/call` latency (p50,
- * p99) and calls/s for (a) the SDK client straight to the demo `inventory` upstream, (b) through
+ * p99) and calls/s for (a) the SDK client straight to the demo `inventory` upstream, (r) through
+ * a bare node:http relay (the floor any extra process and hop costs here), (b) through
  * the gateway's bearer endpoint, (c) through the PQ channel (connector library in this process,
  * hybrid suite), at concurrency 1 and 32, with the overhead against (a) and the bars: p50 added
  * <= 1 ms, p99 added <= 3 ms, throughput >= 60 % of direct.
@@ -45,6 +46,8 @@ interface Cell {
   rate: number;
   /** CPU milliseconds per call of each process. */
   cpu: Record<string, number>;
+  /** CPU use of each process while the cell ran, in % of one core. */
+  busy: Record<string, number>;
 }
 
 /** What the rounds of one path collected. */
@@ -148,11 +151,21 @@ async function measure(clients: Client[], concurrency: number, pids: Record<stri
   return samples.map(({ latencies, seconds, cpu }) => {
     latencies.sort((a, b) => a - b);
     const perCall = Object.fromEntries(Object.entries(cpu).map(([k, ms]) => [k, ms / latencies.length]));
-    return { p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99), rate: latencies.length / seconds, cpu: perCall };
+    const busy = Object.fromEntries(Object.entries(cpu).map(([k, ms]) => [k, ms / seconds / 10]));
+    return { p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99), rate: latencies.length / seconds, cpu: perCall, busy };
   });
 }
 
 const signed = (v: number, unit: string) => `${v >= 0 ? '+' : ''}${v.toFixed(2)}${unit}`;
+
+interface Path {
+  readonly name: string;
+  readonly client: Client;
+  /** The process between client and upstream, if any. */
+  readonly middle?: 'gateway' | 'relay';
+  /** Whether the bars apply (the relay only shows the floor). */
+  readonly barred: boolean;
+}
 
 async function main(): Promise<void> {
   const identity = generateKeyPair('ML-DSA-65');
@@ -162,52 +175,60 @@ async function main(): Promise<void> {
     const gatewayFlags = (process.env.BENCH_GATEWAY_NODE_OPTIONS ?? '').split(/\s+/).filter(Boolean);
     const gateway = await start('gateway', here('./gateway-process.ts'), ['--upstream', `inventory=${upstream.url}`, '--token', TOKEN, '--identity', `${identity.algorithm}:${toHex(identity.publicKey)}`], gatewayFlags);
     children.push(gateway);
+    const relay = await start('relay', here('./relay-process.ts'), ['--upstream', upstream.url]);
+    children.push(relay);
     const base = `${gateway.url}/api/mcp/inventory`;
 
-    const a = new Client({ name: 'bench-direct', version: '1' });
-    await a.connect(new StreamableHTTPClientTransport(new URL(upstream.url)));
-    const b = await bearerClient(base, TOKEN);
-    const c = await channelClient(base, identity);
-    const paths: [string, Client][] = [
-      ['(a) direct', a],
-      ['(b) gateway, bearer', b],
-      [`(c) gateway, PQ ${c.connector.channel.info().suite}`, c.client],
+    const direct = new Client({ name: 'bench-direct', version: '1' });
+    await direct.connect(new StreamableHTTPClientTransport(new URL(upstream.url)));
+    const relayed = new Client({ name: 'bench-relay', version: '1' });
+    await relayed.connect(new StreamableHTTPClientTransport(new URL(new URL(upstream.url).pathname, relay.url)));
+    const bearer = await bearerClient(base, TOKEN);
+    const pq = await channelClient(base, identity);
+    const paths: Path[] = [
+      { name: '(a) direct', client: direct, barred: false },
+      { name: '(r) bare node:http relay (floor)', client: relayed, middle: 'relay', barred: false },
+      { name: '(b) gateway, bearer', client: bearer, middle: 'gateway', barred: true },
+      { name: `(c) gateway, PQ ${pq.connector.channel.info().suite}`, client: pq.client, middle: 'gateway', barred: true },
     ];
-    const pids = { client: undefined, gateway: gateway.process.pid, upstream: upstream.process.pid };
+    const pids = { client: undefined, gateway: gateway.process.pid, relay: relay.process.pid, upstream: upstream.process.pid };
 
     console.log(`tools/call ${CALL.name} over loopback, ${SECONDS} s per cell in ${ROUNDS} alternating rounds, Node ${process.version}, ${cpus().length} cores, load average ${loadavg()[0]!.toFixed(2)}`);
-    console.log('processes: load generator (this one), gateway (node adapter, in-memory store), upstream (demo inventory)\n');
-    const rows: string[][] = [['path', 'conc.', 'p50 ms', 'p99 ms', 'calls/s', 'p50 added', 'p99 added', 'throughput', 'bars', 'CPU ms/call client/gw/up']];
+    console.log('processes: load generator (this one), gateway (node adapter, in-memory store), relay, upstream (demo inventory)');
+    console.log('CPU columns: client / gateway or relay / upstream, per call and as % of one core\n');
+    const rows: string[][] = [['path', 'conc.', 'p50 ms', 'p99 ms', 'calls/s', 'p50 added', 'p99 added', 'throughput', 'bars', 'CPU ms/call', 'CPU busy %']];
     let allMet = true;
     for (const concurrency of CONCURRENCY) {
-      const cells = await measure(paths.map(([, client]) => client), concurrency, pids);
-      const direct = cells[0]!;
-      for (const [i, [name, client]] of paths.entries()) {
+      const cells = await measure(paths.map((p) => p.client), concurrency, pids);
+      const base = cells[0]!;
+      for (const [i, path] of paths.entries()) {
         const cell = cells[i]!;
-        const p50Added = cell.p50 - direct.p50;
-        const p99Added = cell.p99 - direct.p99;
-        const ratio = cell.rate / direct.rate;
-        const misses = client === a ? [] : [p50Added > BAR_P50_ADDED_MS && 'p50', p99Added > BAR_P99_ADDED_MS && 'p99', ratio < BAR_THROUGHPUT && 'throughput'].filter(Boolean);
+        const p50Added = cell.p50 - base.p50;
+        const p99Added = cell.p99 - base.p99;
+        const ratio = cell.rate / base.rate;
+        const misses = path.barred ? [p50Added > BAR_P50_ADDED_MS && 'p50', p99Added > BAR_P99_ADDED_MS && 'p99', ratio < BAR_THROUGHPUT && 'throughput'].filter(Boolean) : [];
         allMet &&= misses.length === 0;
+        const procs = ['client', path.middle, 'upstream'];
         rows.push([
-          name,
+          path.name,
           String(concurrency),
           cell.p50.toFixed(2),
           cell.p99.toFixed(2),
           cell.rate.toFixed(0),
-          client === a ? '' : signed(p50Added, ' ms'),
-          client === a ? '' : signed(p99Added, ' ms'),
-          client === a ? '' : `${(ratio * 100).toFixed(0)} %`,
-          client === a ? '' : misses.length ? `MISSED ${misses.join(', ')}` : 'met',
-          ['client', 'gateway', 'upstream'].map((k) => cell.cpu[k]!.toFixed(2)).join(' / '),
+          i === 0 ? '' : signed(p50Added, ' ms'),
+          i === 0 ? '' : signed(p99Added, ' ms'),
+          i === 0 ? '' : `${(ratio * 100).toFixed(0)} %`,
+          !path.barred ? '' : misses.length ? `MISSED ${misses.join(', ')}` : 'met',
+          procs.map((k) => (k ? cell.cpu[k]!.toFixed(2) : '-')).join(' / '),
+          procs.map((k) => (k ? cell.busy[k]!.toFixed(0) : '-')).join(' / '),
         ]);
       }
     }
     const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
     for (const r of rows) console.log(r.map((v, i) => (i === 0 ? v.padEnd(widths[i]!) : v.padStart(widths[i]!))).join('  '));
     console.log(`\nload average at the end ${loadavg()[0]!.toFixed(2)}`);
-    console.log(`bars: p50 added <= ${BAR_P50_ADDED_MS} ms, p99 added <= ${BAR_P99_ADDED_MS} ms, throughput >= ${BAR_THROUGHPUT * 100} % of direct: ${allMet ? 'all met' : 'NOT all met'}`);
-    await Promise.all([a.close(), b.close(), c.client.close()]);
+    console.log(`bars for (b) and (c): p50 added <= ${BAR_P50_ADDED_MS} ms, p99 added <= ${BAR_P99_ADDED_MS} ms, throughput >= ${BAR_THROUGHPUT * 100} % of direct: ${allMet ? 'all met' : 'NOT all met'}`);
+    await Promise.all(paths.map((p) => p.client.close()));
   } finally {
     await Promise.all(children.reverse().map(stop));
   }
