@@ -25,6 +25,8 @@ const schema = z
     PQGATE_SIGNIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).default(5),
     PQGATE_SIGNIN_MAX_FAILURES_PER_IP: z.coerce.number().int().min(1).default(20),
     PQGATE_SIGNIN_WINDOW_SECONDS: z.coerce.number().int().min(10).default(900),
+    /** How long the gateway refuses a source after a downgrade attempt (policy `block_downgrade_attempts`). */
+    PQGATE_DOWNGRADE_BLOCK_SECONDS: z.coerce.number().int().min(1).default(900),
     /** How often the key schedule runs: retires keys whose overlap ended, requests rotations of keys past their maximum age. */
     PQGATE_KEY_SCHEDULE_SECONDS: z.coerce.number().int().min(1).max(3600).default(5),
     /** The audit log's origin, first line of every checkpoint; fixed once the log has signed one. */

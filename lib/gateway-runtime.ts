@@ -1,10 +1,14 @@
 import { createMcpGateway, type McpGateway } from '@/gateway/mcp';
+import { clientSource } from './detection/client-source';
+import { createDetectionRuntime, type DetectionRuntime } from './detection/detection-runtime';
+import { env } from './env';
 import { PrismaGatewayStore } from './gateway-store/prisma-gateway-store';
 import { markUpstreamDown } from './upstreams/mark-upstream-down';
 
 interface Runtime {
   gateway: McpGateway;
   store: PrismaGatewayStore;
+  detection: DetectionRuntime;
 }
 
 // One gateway per process, on globalThis for the same reason as the database (lib/db): Next.js
@@ -13,13 +17,19 @@ const holder = globalThis as typeof globalThis & { __pqgateGateway?: Promise<Run
 
 async function start(): Promise<Runtime> {
   const store = await PrismaGatewayStore.open();
+  const detection = createDetectionRuntime({ policy: () => store.snapshot().global, blockMs: env().PQGATE_DOWNGRADE_BLOCK_SECONDS * 1000 });
+  store.trafficObserver = (events) => detection.traffic(events);
+  await detection.seed().catch((error: unknown) => console.error('pqgate detection: seeding failed', error));
   const gateway = createMcpGateway({
     store,
     options: {
+      channelEvents: (event) => detection.channelEvent(event),
+      sourceOf: (request) => clientSource(request.headers),
+      isBlocked: (source) => detection.isBlocked(source),
       onError: (where, error) => console.error(`pqgate gateway: ${where}: ${error instanceof Error ? error.message : String(error)}`),
     },
   });
-  return { gateway, store };
+  return { gateway, store, detection };
 }
 
 /** The process's gateway, started on first use (or by bootstrap, so discovery begins at once). */
@@ -36,8 +46,9 @@ export async function stopGatewayRuntime(): Promise<void> {
   const running = holder.__pqgateGateway;
   holder.__pqgateGateway = undefined;
   if (!running) return;
-  const { gateway, store } = await running;
+  const { gateway, store, detection } = await running;
   await gateway.close();
+  await detection.close();
   store.close();
 }
 

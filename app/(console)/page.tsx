@@ -6,14 +6,15 @@ import { PageHeader } from '@/components/ui/page-header';
 import { Table, Td, Th, THead, Tr } from '@/components/ui/table';
 import { requirePageUser } from '@/lib/auth/current-user';
 import { readOverview } from '@/lib/data/read-overview';
+import { PostureCharts } from './_components/posture-charts';
 
 export const metadata: Metadata = { title: 'Overview' };
 
-function Figure({ label, value, href, hint }: { label: string; value: number; href: string; hint?: string }) {
+function Figure({ label, value, href, hint }: { label: string; value: number | string; href: string; hint?: string }) {
   return (
     <Link href={href} className="block rounded-lg border border-slate-200 bg-white p-4 shadow-sm hover:border-brand-500 dark:border-slate-800 dark:bg-slate-900">
       <p className="text-sm text-slate-600 dark:text-slate-400">{label}</p>
-      <p className="mt-1 text-3xl font-semibold tabular-nums">{value.toLocaleString('en')}</p>
+      <p className="mt-1 text-3xl font-semibold tabular-nums">{typeof value === 'number' ? value.toLocaleString('en') : value}</p>
       {hint ? <p className="mt-1 text-xs text-slate-500">{hint}</p> : null}
     </Link>
   );
@@ -22,19 +23,23 @@ function Figure({ label, value, href, hint }: { label: string; value: number; hr
 export default async function OverviewPage() {
   const user = await requirePageUser('/');
   const o = await readOverview(user);
-  const totalCalls = o.callsBySuite.reduce((sum, row) => sum + row.calls, 0);
   return (
     <>
       <PageHeader title="Overview" description="Post-quantum posture of the MCP traffic this gateway carries. Each figure links to its page." />
       <div className="grid grid-cols-2 gap-4 lg:grid-cols-4">
-        <Figure label="Upstream servers" value={o.upstreams} href="/servers" />
-        <Figure label="Tools" value={o.tools} href="/tools" hint={o.heldTools ? `${o.heldTools} held for review` : undefined} />
-        <Figure label="Identities" value={o.identities} href="/identities" />
+        <Figure label="Calls under post-quantum protection" value={o.pqShare === null ? '—' : `${Math.round(o.pqShare * 100)} %`} href="/discovery" hint={`${o.totalCalls.toLocaleString('en')} calls carried`} />
+        <Figure label="Classical sessions" value={o.classicalSessions} href="/discovery?suite=classical" hint="Identities last seen on a classical suite" />
+        <Figure label="Refused calls" value={o.refusedCalls} href="/audit?decision=deny" />
         <Figure label="Open alerts" value={o.openAlerts} href="/alerts" />
         <Figure label="Pending rotations" value={o.pendingRotations} href="/rotations" />
-        <Figure label="Audit events" value={o.auditEvents} href="/audit" />
-        <Figure label="Calls carried" value={totalCalls} href="/discovery" />
+        <Figure label="Overdue rotations" value={o.overdueKeys} href="/rotations" hint="Active keys past their maximum age" />
+        <Figure label="Keys near maximum age" value={o.keysNearMaxAge} href="/rotations" hint="In the last fifth of their life" />
+        <Figure label="Tools" value={o.tools} href="/tools" hint={o.heldTools ? `${o.heldTools} held for review` : `${o.upstreams} upstream servers`} />
       </div>
+      <Card className="mt-6">
+        <CardTitle description="The last 24 hours of tools/call decisions and new alerts, from the audit log.">Over time</CardTitle>
+        <PostureCharts hours={o.hours} />
+      </Card>
       <Card className="mt-6">
         <CardTitle description="tools/call requests the gateway carried, by the suite each session negotiated.">Calls by suite</CardTitle>
         {o.callsBySuite.length === 0 ? (
