@@ -84,6 +84,15 @@ export default async function RotationPage({ params }: { params: Promise<{ id: s
               ))}
             </ul>
           ) : null}
+          {request.status === 'completed' ? (
+            <p role="status" className="mt-4 rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-800 dark:bg-emerald-950/60 dark:text-emerald-200">
+              Completed: the new key is active; the old key {old.state === 'retired' ? 'is retired' : <>is accepted until <Time value={old.retireAt} />, then retired</>}.
+            </p>
+          ) : request.status === 'rejected' ? (
+            <p role="status" className="mt-4 rounded-md bg-red-50 px-3 py-2 text-sm text-red-800 dark:bg-red-950/60 dark:text-red-200">
+              Rejected: the old key stays in use; the proposed key was discarded.
+            </p>
+          ) : null}
           {request.status === 'pending' && can(user.role, 'rotations:approve') ? (
             <div className="mt-6">
               {mine ? (

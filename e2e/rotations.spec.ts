@@ -1,0 +1,108 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { expect, test } from '@playwright/test';
+import { E2E } from './fixtures/e2e-env';
+import { createUserViaSettings, newSignedInPage, signInAsAdmin, uniqueEmail } from './fixtures/session';
+
+// Issue 6's acceptance: admin A requests a rotation of an identity key; A cannot approve it
+// (refused by the server); approver B approves; the new key connects at once and the old key
+// stops working once the overlap window (a few seconds here) has passed.
+
+const SERVER_URL = `${E2E.baseUrl}/api/mcp/inventory`;
+const PQGATE = ['bin/pqgate.mjs'];
+
+/** Connects a real MCP client through pqgate connect and calls a tool: its text, or why it failed. */
+async function callThrough(identity: string, trust: string): Promise<string> {
+  const client = new Client({ name: 'e2e-rotation', version: '1.0.0' });
+  const connector = new StdioClientTransport({ command: process.execPath, args: [...PQGATE, 'connect', SERVER_URL, '--identity', identity, '--trust', trust], stderr: 'pipe' });
+  let log = '';
+  connector.stderr?.on('data', (chunk) => (log += String(chunk)));
+  try {
+    await client.connect(connector);
+    return textOf(await client.callTool({ name: 'get_stock', arguments: { sku: 'TL-1001' } }));
+  } catch (error) {
+    return `failed: ${(error as Error).message}\n${log}`;
+  } finally {
+    await client.close().catch(() => undefined);
+  }
+}
+
+function textOf(result: unknown): string {
+  return ((result as { content?: { type: string; text?: string }[] }).content ?? []).map((c) => c.text ?? '').join('\n');
+}
+
+test('a rotation requested by one admin is approved by another; the new key works and the old one stops after the overlap', async ({ page, browser }) => {
+  test.setTimeout(180_000);
+  const dir = mkdtempSync(join(tmpdir(), 'pqgate-rot-'));
+  await signInAsAdmin(page);
+
+  // An identity with a key made in the browser, as an admin enrolls one.
+  const name = `rot-client-${Date.now().toString(36)}`;
+  await page.goto('/identities');
+  const create = page.getByRole('form', { name: 'Create an identity' });
+  await create.getByLabel('Name').fill(name);
+  await create.getByLabel('Owner').fill('Key rotation e2e');
+  await create.getByRole('button', { name: 'Create identity' }).click();
+  await create.getByRole('link', { name: 'Open the new identity' }).click();
+  const enroll = page.getByRole('form', { name: 'Enroll a public key' });
+  const [download] = await Promise.all([page.waitForEvent('download'), enroll.getByRole('button', { name: 'Generate in this browser' }).click()]);
+  const oldIdentity = join(dir, 'id.json');
+  writeFileSync(oldIdentity, readFileSync((await download.path())!), { mode: 0o600 });
+  await enroll.getByRole('button', { name: 'Enroll key' }).click();
+  await expect(page.getByRole('table', { name: 'Identity keys' })).toBeVisible();
+
+  const trust = join(dir, 'gateway-keys.json');
+  writeFileSync(trust, await (await fetch(`${SERVER_URL}/pq/keys`)).text());
+  expect(await callThrough(oldIdentity, trust)).toContain('TL-1001');
+  const bundle = (await (await fetch(`${E2E.baseUrl}/.well-known/pqgate/trust-bundle`)).json()) as { format: string; keys: { status: string }[] };
+  expect(bundle.format).toBe('pqgate-trust-bundle/1');
+  expect(bundle.keys.some((k) => k.status === 'active')).toBe(true);
+
+  // The holder makes a new key; admin A asks to rotate to it, with a short overlap.
+  const newIdentity = join(dir, 'new.json');
+  expect(spawnSync(process.execPath, [...PQGATE, 'keygen', '--out', newIdentity], { encoding: 'utf8' }).status).toBe(0);
+  const newPublicKey = (JSON.parse(readFileSync(newIdentity, 'utf8')) as { publicKey: string }).publicKey;
+  await page.goto('/rotations');
+  const request = page.getByRole('form', { name: 'Request a rotation' });
+  const keyValue = await request.locator('option', { hasText: name }).getAttribute('value');
+  await request.getByLabel('Key').selectOption(keyValue!);
+  await request.getByLabel('Reason').fill('laptop replaced');
+  await request.getByLabel('Overlap (seconds)').fill('4');
+  await request.getByLabel('New public key').fill(newPublicKey);
+  await request.getByRole('button', { name: 'Request rotation' }).click();
+  await expect(request.getByRole('status')).toContainText('Another approver must approve it');
+  await request.getByRole('link', { name: 'Open the request' }).click();
+  const requestUrl = page.url();
+  await expect(page.getByLabel('New fingerprint')).toContainText((JSON.parse(readFileSync(newIdentity, 'utf8')) as { keyId: string }).keyId);
+
+  // A cannot approve their own request: the server refuses it.
+  const decideA = page.getByRole('form', { name: 'Decide this rotation' });
+  await decideA.getByLabel('Reason').fill('approving my own');
+  await decideA.getByRole('button', { name: 'Approve' }).click();
+  await expect(decideA.getByRole('alert')).toContainText('so you cannot decide it');
+  expect(await callThrough(newIdentity, trust)).toMatch(/failed:.*not registered/s);
+
+  // Approver B approves.
+  const approver = { email: uniqueEmail('approver'), name: 'Approver B', role: 'approver', password: 'approver password 123' };
+  await createUserViaSettings(page, approver);
+  const pageB = await newSignedInPage(browser, approver.email, approver.password);
+  await pageB.goto(requestUrl);
+  const decideB = pageB.getByRole('form', { name: 'Decide this rotation' });
+  await decideB.getByLabel('Reason').fill('confirmed with the holder');
+  await decideB.getByRole('button', { name: 'Approve' }).click();
+  await expect(pageB.getByRole('status').filter({ hasText: 'Completed' })).toContainText('Completed: the new key is active');
+  await expect(pageB.getByRole('list', { name: 'Decisions' })).toContainText(`approved ${approver.email}: confirmed with the holder`);
+
+  // The new key works at once, through a real MCP client.
+  expect(await callThrough(newIdentity, trust)).toContain('TL-1001');
+
+  // The old key stops working once the overlap has passed and the schedule retired it.
+  await expect.poll(() => callThrough(oldIdentity, trust), { timeout: 30_000, intervals: [1000] }).toMatch(/failed:.*not registered/s);
+  await pageB.reload();
+  await expect(pageB.getByRole('list', { name: 'Key history' })).toContainText('v1 retired');
+  await pageB.context().close();
+});
