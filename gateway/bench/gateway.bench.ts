@@ -13,6 +13,7 @@
  *
  * Run: npx tsx gateway/bench/gateway.bench.ts
  *   BENCH_SECONDS      time per cell (default 2.5; each cell also stops after 100 000 calls)
+ *   BENCH_PATHS        letters of the paths besides (a) to measure, e.g. "c" (default: all)
  *   BENCH_GATEWAY_NODE_OPTIONS  extra node flags for the gateway process, e.g.
  *                      "--cpu-prof --cpu-prof-dir=/tmp/pqgate-prof" to profile it
  */
@@ -25,7 +26,8 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { generateKeyPair } from '../channel';
 import { toHex } from '../crypto';
-import { bearerClient, channelClient } from '../mcp/testing/fixture';
+import { channelClient } from '../mcp/testing/fixture';
+import { fetchWithOwnSignal } from '../mcp/upstream-http';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? '3');
 /** Each cell's time is split over rounds that alternate the paths, so load from elsewhere on the machine hits all of them alike. */
@@ -179,18 +181,26 @@ async function main(): Promise<void> {
     children.push(relay);
     const base = `${gateway.url}/api/mcp/inventory`;
 
-    const direct = new Client({ name: 'bench-direct', version: '1' });
-    await direct.connect(new StreamableHTTPClientTransport(new URL(upstream.url)));
-    const relayed = new Client({ name: 'bench-relay', version: '1' });
-    await relayed.connect(new StreamableHTTPClientTransport(new URL(new URL(upstream.url).pathname, relay.url)));
-    const bearer = await bearerClient(base, TOKEN);
+    // The load generator's SDK clients get the same fetch as the gateway's upstream pool, so
+    // none of them piles abort listeners onto one signal under load.
+    const sdkClient = async (name: string, url: URL, headers: Record<string, string> = {}) => {
+      const client = new Client({ name, version: '1' });
+      await client.connect(new StreamableHTTPClientTransport(url, { requestInit: { headers }, fetch: fetchWithOwnSignal }));
+      return client;
+    };
+    const direct = await sdkClient('bench-direct', new URL(upstream.url));
+    const relayed = await sdkClient('bench-relay', new URL(new URL(upstream.url).pathname, relay.url));
+    const bearer = await sdkClient('bench-bearer', new URL(base), { authorization: `Bearer ${TOKEN}` });
     const pq = await channelClient(base, identity);
-    const paths: Path[] = [
+    const all: Path[] = [
       { name: '(a) direct', client: direct, barred: false },
       { name: '(r) bare node:http relay (floor)', client: relayed, middle: 'relay', barred: false },
       { name: '(b) gateway, bearer', client: bearer, middle: 'gateway', barred: true },
       { name: `(c) gateway, PQ ${pq.connector.channel.info().suite}`, client: pq.client, middle: 'gateway', barred: true },
     ];
+    // BENCH_PATHS=c (say) measures (a) and (c) only, e.g. to profile one path.
+    const only = process.env.BENCH_PATHS?.split(',');
+    const paths = all.filter((p, i) => i === 0 || !only || only.includes(p.name[1]!));
     const pids = { client: undefined, gateway: gateway.process.pid, relay: relay.process.pid, upstream: upstream.process.pid };
 
     console.log(`tools/call ${CALL.name} over loopback, ${SECONDS} s per cell in ${ROUNDS} alternating rounds, Node ${process.version}, ${cpus().length} cores, load average ${loadavg()[0]!.toFixed(2)}`);
@@ -228,7 +238,7 @@ async function main(): Promise<void> {
     for (const r of rows) console.log(r.map((v, i) => (i === 0 ? v.padEnd(widths[i]!) : v.padStart(widths[i]!))).join('  '));
     console.log(`\nload average at the end ${loadavg()[0]!.toFixed(2)}`);
     console.log(`bars for (b) and (c): p50 added <= ${BAR_P50_ADDED_MS} ms, p99 added <= ${BAR_P99_ADDED_MS} ms, throughput >= ${BAR_THROUGHPUT * 100} % of direct: ${allMet ? 'all met' : 'NOT all met'}`);
-    await Promise.all(paths.map((p) => p.client.close()));
+    await Promise.all(all.map((p) => p.client.close()));
   } finally {
     await Promise.all(children.reverse().map(stop));
   }

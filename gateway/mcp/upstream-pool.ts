@@ -11,7 +11,7 @@ import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { ResultSchema, ToolListChangedNotificationSchema, type Implementation, type ServerCapabilities } from '@modelcontextprotocol/sdk/types.js';
 import { GatewayError } from '../errors';
 import { JSON_RPC, upstreamFailure } from './json-rpc-errors';
-import { createHttpForwarder, type HttpForwarder } from './upstream-http';
+import { createHttpForwarder, fetchWithOwnSignal, type HttpForwarder } from './upstream-http';
 import type { ListedTool, UpstreamConfig } from './store';
 
 /** Tunables of the pool; every one has a default. */
@@ -110,7 +110,7 @@ export function createUpstreamPool(deps: UpstreamPoolDeps): UpstreamPool {
   function makeTransport(config: UpstreamConfig): Transport {
     if (config.transport === 'http') {
       // Credentials travel as headers on every request; they are never logged or echoed.
-      return new StreamableHTTPClientTransport(new URL(config.url), { requestInit: { headers: { ...config.headers } } });
+      return new StreamableHTTPClientTransport(new URL(config.url), { requestInit: { headers: { ...config.headers } }, fetch: fetchWithOwnSignal });
     }
     // stderr is dropped: it may echo the credentials the server was started with.
     return new StdioClientTransport({ command: config.command, args: [...config.args], env: { ...config.env }, cwd: config.cwd, stderr: 'ignore' });
