@@ -1,6 +1,6 @@
 'use client';
 
-import { useActionState, useRef, useState } from 'react';
+import { useActionState, useEffect, useRef, useState } from 'react';
 import { generateBrowserIdentity } from '@/gateway/crypto/browser-identity';
 import { enrollIdentityKeyAction } from '@/lib/actions/identities/enroll-identity-key-action';
 import { issueApiTokenAction } from '@/lib/actions/identities/issue-api-token-action';
@@ -19,6 +19,10 @@ import { FormMessage } from '@/components/ui/form-message';
 export function EnrollKeyForm({ identityId, identityName }: { identityId: string; identityName: string }) {
   const [state, action, pending] = useActionState(enrollIdentityKeyAction, idle);
   const [generated, setGenerated] = useState<string | null>(null);
+  // Key generation needs JavaScript: the button stays disabled until the page is interactive,
+  // so a click before hydration is not silently lost.
+  const [interactive, setInteractive] = useState(false);
+  useEffect(() => setInteractive(true), []);
   const publicKeyRef = useRef<HTMLTextAreaElement>(null);
   const algorithmRef = useRef<HTMLSelectElement>(null);
   const errors = state.status === 'error' ? state.fieldErrors : undefined;
@@ -69,7 +73,7 @@ export function EnrollKeyForm({ identityId, identityName }: { identityId: string
         <Button type="submit" disabled={pending}>
           {pending ? 'Enrolling…' : 'Enroll key'}
         </Button>
-        <Button type="button" variant="secondary" onClick={generate}>
+        <Button type="button" variant="secondary" onClick={generate} disabled={!interactive}>
           Generate in this browser
         </Button>
       </div>

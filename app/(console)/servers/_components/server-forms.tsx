@@ -1,6 +1,6 @@
 'use client';
 
-import { useActionState, useState } from 'react';
+import { useActionState, useEffect, useState } from 'react';
 import { refreshUpstreamAction } from '@/lib/actions/upstreams/refresh-upstream-action';
 import { registerUpstreamAction } from '@/lib/actions/upstreams/register-upstream-action';
 import { removeUpstreamAction } from '@/lib/actions/upstreams/remove-upstream-action';
@@ -15,6 +15,9 @@ const AREA = 'block w-full rounded-md border border-slate-300 bg-white px-3 py-2
 export function RegisterServerForm() {
   const [state, action, pending] = useActionState(registerUpstreamAction, idle);
   const [transport, setTransport] = useState(lastValue(state, 'transport') ?? 'http');
+  // The transport switch shows different fields: usable once the page is interactive.
+  const [interactive, setInteractive] = useState(false);
+  useEffect(() => setInteractive(true), []);
   const errors = state.status === 'error' ? state.fieldErrors : undefined;
   return (
     <form action={action} className="grid gap-4 sm:grid-cols-2" aria-label="Register a server">
@@ -31,7 +34,7 @@ export function RegisterServerForm() {
         <Input id="srv-labels" name="labels" defaultValue={lastValue(state, 'labels')} invalid={Boolean(errors?.labels)} />
       </Field>
       <Field id="srv-transport" label="Transport" errors={errors?.transport}>
-        <Select id="srv-transport" name="transport" value={transport} onChange={(e) => setTransport(e.target.value)}>
+        <Select id="srv-transport" name="transport" value={transport} onChange={(e) => setTransport(e.target.value)} disabled={!interactive}>
           <option value="http">Streamable HTTP</option>
           <option value="stdio">stdio (a command the gateway runs)</option>
         </Select>
