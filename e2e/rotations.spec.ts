@@ -4,7 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
+import { generateKeyPair } from '../gateway/channel';
+import { readIdentityFile } from '../gateway/cli/identity-file';
+import { createRotationProof } from '../gateway/keys';
 import { E2E } from './fixtures/e2e-env';
 import { createUserViaSettings, newSignedInPage, signInAsAdmin, uniqueEmail } from './fixtures/session';
 
@@ -35,13 +38,8 @@ function textOf(result: unknown): string {
   return ((result as { content?: { type: string; text?: string }[] }).content ?? []).map((c) => c.text ?? '').join('\n');
 }
 
-test('a rotation requested by one admin is approved by another; the new key works and the old one stops after the overlap', async ({ page, browser }) => {
-  test.setTimeout(180_000);
-  const dir = mkdtempSync(join(tmpdir(), 'pqgate-rot-'));
-  await signInAsAdmin(page);
-
-  // An identity with a key made in the browser, as an admin enrolls one.
-  const name = `rot-client-${Date.now().toString(36)}`;
+/** An identity with a key made in the browser, as an admin enrolls one; returns the identity file. */
+async function createIdentityWithKey(page: Page, name: string, dir: string): Promise<string> {
   await page.goto('/identities');
   const create = page.getByRole('form', { name: 'Create an identity' });
   await create.getByLabel('Name').fill(name);
@@ -50,10 +48,20 @@ test('a rotation requested by one admin is approved by another; the new key work
   await create.getByRole('link', { name: 'Open the new identity' }).click();
   const enroll = page.getByRole('form', { name: 'Enroll a public key' });
   const [download] = await Promise.all([page.waitForEvent('download'), enroll.getByRole('button', { name: 'Generate in this browser' }).click()]);
-  const oldIdentity = join(dir, 'id.json');
-  writeFileSync(oldIdentity, readFileSync((await download.path())!), { mode: 0o600 });
+  const file = join(dir, 'id.json');
+  writeFileSync(file, readFileSync((await download.path())!), { mode: 0o600 });
   await enroll.getByRole('button', { name: 'Enroll key' }).click();
   await expect(page.getByRole('table', { name: 'Identity keys' })).toBeVisible();
+  return file;
+}
+
+test('a rotation requested by one admin is approved by another; the new key works and the old one stops after the overlap', async ({ page, browser }) => {
+  test.setTimeout(180_000);
+  const dir = mkdtempSync(join(tmpdir(), 'pqgate-rot-'));
+  await signInAsAdmin(page);
+
+  const name = `rot-client-${Date.now().toString(36)}`;
+  const oldIdentity = await createIdentityWithKey(page, name, dir);
 
   const trust = join(dir, 'gateway-keys.json');
   writeFileSync(trust, await (await fetch(`${SERVER_URL}/pq/keys`)).text());
@@ -105,4 +113,33 @@ test('a rotation requested by one admin is approved by another; the new key work
   await pageB.reload();
   await expect(pageB.getByRole('list', { name: 'Key history' })).toContainText('v1 retired');
   await pageB.context().close();
+});
+
+test('pqgate rotate submits a request signed by both keys; one with a bad old-key signature is refused', async ({ page }) => {
+  test.setTimeout(120_000);
+  const dir = mkdtempSync(join(tmpdir(), 'pqgate-rot-client-'));
+  await signInAsAdmin(page);
+  const name = `rot-cli-${Date.now().toString(36)}`;
+  const identity = await createIdentityWithKey(page, name, dir);
+
+  // Signed by a key that is not the enrolled one: refused, nothing queued.
+  const enrolled = readIdentityFile(identity);
+  const forged = createRotationProof({ oldKey: enrolled, newKey: generateKeyPair('ML-DSA-65'), reason: 'forged', time: Date.now() });
+  const impostor = createRotationProof({ oldKey: generateKeyPair('ML-DSA-65'), newKey: generateKeyPair('ML-DSA-65'), reason: 'x', time: Date.now() });
+  const refused = await fetch(`${E2E.baseUrl}/api/rotations/client`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...forged, oldSignature: impostor.oldSignature }) });
+  expect(refused.status).toBe(403);
+  expect(((await refused.json()) as { error: { message: string } }).error.message).toMatch(/old key's signature/);
+
+  const run = spawnSync(process.execPath, [...PQGATE, 'rotate', '--identity', identity, '--gateway', E2E.baseUrl, '--reason', 'new laptop'], { encoding: 'utf8' });
+  expect(run.status, run.stderr).toBe(0);
+  expect(run.stdout).toContain('rotation requested');
+  const next = readIdentityFile(join(dir, 'id.next.json'));
+
+  await page.goto('/rotations');
+  const row = page.getByRole('table', { name: 'Rotation queue' }).getByRole('row').filter({ hasText: name });
+  await expect(row).toHaveCount(1);
+  await expect(row).toContainText('client');
+  await row.getByRole('link', { name: /Review/ }).click();
+  await expect(page.getByLabel('New fingerprint')).toContainText(Buffer.from(next.keyId).toString('hex'));
+  await expect(page.getByText('the key holder (signed with the old and the new key)')).toBeVisible();
 });

@@ -22,3 +22,9 @@ export const decideRotationSchema = z.object({
   requestId: z.string().min(1),
   reason,
 });
+
+/** How many approvers a rotation needs and the default overlap window. */
+export const rotationSettingsSchema = z.object({
+  requiredApprovals: z.coerce.number({ message: 'Enter a number.' }).int().min(1, 'At least 1: the requester never counts.').max(10, 'At most 10.'),
+  overlapSeconds: z.coerce.number({ message: 'Enter a number of seconds.' }).int().min(1, 'At least 1 second.').max(90 * 86_400, 'At most 90 days.'),
+});

@@ -11,7 +11,7 @@ import { can } from '@/lib/auth/roles';
 import { keyLabel, listRotations } from '@/lib/data/list-rotations';
 import { ROTATABLE_PURPOSES } from '@/lib/rotations/open-rotation';
 import { readRotationSettings } from '@/lib/rotations/rotation-settings';
-import { RequestRotationForm } from './_components/rotation-forms';
+import { RequestRotationForm, RotationSettingsForm } from './_components/rotation-forms';
 
 export const metadata: Metadata = { title: 'Rotations' };
 
@@ -109,6 +109,13 @@ export default async function RotationsPage({ searchParams }: { searchParams: Pr
             Request a rotation
           </CardTitle>
           <RequestRotationForm keys={rotatable} defaultKeyId={rotatable.some((k) => k.id === requestedKey) ? requestedKey : undefined} defaultOverlapSeconds={settings.overlapSeconds} />
+        </Card>
+      ) : null}
+
+      {can(user.role, 'users:manage') ? (
+        <Card className="mt-6">
+          <CardTitle description="Applies to requests opened from now on; changes are audited.">Settings</CardTitle>
+          <RotationSettingsForm requiredApprovals={settings.requiredApprovals} overlapSeconds={settings.overlapSeconds} />
         </Card>
       ) : null}
 

@@ -4,6 +4,7 @@ import { useActionState, useState } from 'react';
 import { approveRotationAction } from '@/lib/actions/rotations/approve-rotation-action';
 import { rejectRotationAction } from '@/lib/actions/rotations/reject-rotation-action';
 import { requestRotationAction } from '@/lib/actions/rotations/request-rotation-action';
+import { setRotationSettingsAction } from '@/lib/actions/rotations/set-rotation-settings-action';
 import { idle, lastValue } from '@/lib/actions/safe-action-state';
 import { Button } from '@/components/ui/button';
 import { Field, Input, Select } from '@/components/ui/field';
@@ -90,6 +91,28 @@ export function DecideRotationForm({ requestId }: { requestId: string }) {
           Reject
         </Button>
       </div>
+    </form>
+  );
+}
+
+/** The two-person rule's size and the default overlap; admins only. */
+export function RotationSettingsForm({ requiredApprovals, overlapSeconds }: { requiredApprovals: number; overlapSeconds: number }) {
+  const [state, action, pending] = useActionState(setRotationSettingsAction, idle);
+  const errors = state.status === 'error' ? state.fieldErrors : undefined;
+  return (
+    <form action={action} className="space-y-4" aria-label="Rotation settings">
+      <div className="grid gap-4 sm:grid-cols-2">
+        <Field id="settings-approvals" label="Approvals required" hint="Distinct approvers, none of them the requester." errors={errors?.requiredApprovals}>
+          <Input id="settings-approvals" name="requiredApprovals" type="number" min={1} max={10} defaultValue={lastValue(state, 'requiredApprovals') ?? String(requiredApprovals)} invalid={Boolean(errors?.requiredApprovals)} />
+        </Field>
+        <Field id="settings-overlap" label="Default overlap (seconds)" hint="How long a replaced key is still accepted." errors={errors?.overlapSeconds}>
+          <Input id="settings-overlap" name="overlapSeconds" type="number" min={1} defaultValue={lastValue(state, 'overlapSeconds') ?? String(overlapSeconds)} invalid={Boolean(errors?.overlapSeconds)} />
+        </Field>
+      </div>
+      <FormMessage state={state} />
+      <Button type="submit" variant="secondary" disabled={pending}>
+        Save settings
+      </Button>
     </form>
   );
 }
