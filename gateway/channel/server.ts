@@ -9,7 +9,7 @@ import type { ChannelEvent, EventSink } from './events';
 import { openClientFinish, respondToClientHello, verifyClientFinish, type Random } from './handshake';
 import { binaryResponse, readBody } from './http';
 import { displayKeyId, loadKeyPair, type IdentityLookup, type KeyPair, type LoadedKey } from './identity';
-import { deriveTrafficKeys, SIGNATURE_CONTEXT, transcriptHash } from './key-schedule';
+import { deriveTrafficKeys, SIGNATURE_CONTEXT, transcriptHash, type TrafficKeys } from './key-schedule';
 import type { TicketKeyRing } from './key-ring';
 import { C2S, openRecord, S2C, sealRecord, SlidingWindowReplayGuard, type ReplayGuard } from './record';
 import { openState, sealState } from './sealed-state';
@@ -50,6 +50,25 @@ export interface ChannelServerDeps {
 }
 
 const DEP_KEYS = ['keyRing', 'gatewayKeys', 'identities', 'provider', 'clock', 'random', 'events', 'suites', 'minSuite', 'policyEpoch', 'ticketLifetimeSeconds', 'cookieLifetimeSeconds', 'replayGuard'];
+
+/**
+ * A session whose ticket this server has opened: its traffic keys are derived once, not per
+ * record. `users` counts records in flight, so keys dropped from the cache are wiped only when
+ * no record still needs them.
+ */
+interface OpenSession {
+  readonly t: Omit<wire.TicketState, 'applicationSecret'>;
+  readonly keys: TrafficKeys;
+  /** Ring key version the ticket is sealed under. */
+  readonly keyVersion: number;
+  users: number;
+  dropped: boolean;
+}
+
+const ticketKeyOf = (ticket: Uint8Array) => Buffer.from(ticket.buffer, ticket.byteOffset, ticket.byteLength).toString('latin1');
+
+/** Sessions kept with their derived keys at most (least recently used leave first). */
+const OPEN_SESSIONS = 4096;
 
 /** The channel server. */
 export interface ChannelServer {
@@ -109,8 +128,50 @@ export function createChannelServer(deps: ChannelServerDeps): ChannelServer {
     return identity;
   }
 
-  async function exchange(msg: wire.ClientFinish | wire.RecordRequest, t: wire.TicketState, onMessage: MessageHandler, ticket: Uint8Array): Promise<Response> {
-    const keys = deriveTrafficKeys(provider, t.suite, t.applicationSecret);
+  // Keyed by the sealed ticket's bytes: equal bytes are the very ticket that was opened before.
+  const open = new Map<string, OpenSession>();
+
+  function openSession(t: wire.TicketState, keyVersion: number): OpenSession {
+    const { applicationSecret, ...rest } = t;
+    const keys = deriveTrafficKeys(provider, t.suite, applicationSecret);
+    wipe(applicationSecret);
+    return { t: rest, keys, keyVersion, users: 0, dropped: false };
+  }
+
+  function wipeIfUnused(s: OpenSession): void {
+    if (s.dropped && s.users === 0) wipe(s.keys.c2s.key, s.keys.c2s.iv, s.keys.s2c.key, s.keys.s2c.iv);
+  }
+
+  function forget(ticketKey: string): void {
+    const s = open.get(ticketKey);
+    if (!s) return;
+    open.delete(ticketKey);
+    s.dropped = true;
+    wipeIfUnused(s);
+  }
+
+  function remember(ticketKey: string, s: OpenSession): void {
+    open.set(ticketKey, s);
+    if (open.size > OPEN_SESSIONS) forget(open.keys().next().value!);
+  }
+
+  /** The open session of a ticket seen before, if its ring key is still accepted. */
+  async function cached(ticketKey: string): Promise<OpenSession | undefined> {
+    const s = open.get(ticketKey);
+    if (!s) return undefined;
+    // Retiring a ring key retires its tickets, cached or not.
+    if (s.keyVersion < (await deps.keyRing.minimumVersion()) || !(await deps.keyRing.get(s.keyVersion))) {
+      forget(ticketKey);
+      return undefined;
+    }
+    open.delete(ticketKey); // most recently used goes last
+    open.set(ticketKey, s);
+    return s;
+  }
+
+  async function exchange(msg: wire.ClientFinish | wire.RecordRequest, session: OpenSession, onMessage: MessageHandler, ticket: Uint8Array): Promise<Response> {
+    const { t, keys } = session;
+    session.users++;
     const info: SessionInfo = {
       suite: t.suite.name,
       quantumSafe: t.suite.quantumSafe,
@@ -134,7 +195,8 @@ export function createChannelServer(deps: ChannelServerDeps): ChannelServer {
       if (e instanceof GatewayError && e.code === 'bad_record') emit({ type: 'bad_record', code: 'bad_record', sessionId: info.sessionId });
       throw e;
     } finally {
-      wipe(keys.c2s.key, keys.s2c.key, t.applicationSecret);
+      session.users--;
+      wipeIfUnused(session);
     }
   }
 
@@ -165,19 +227,32 @@ export function createChannelServer(deps: ChannelServerDeps): ChannelServer {
     const ticket = await sealState(provider, deps.keyRing, 'ticket', wire.encodeTicketState({ ...t, applicationSecret: t.applicationSecret.slice() }), random);
     emit({ type: 'handshake_completed', suite: t.suite.name, identityKeyId: displayKeyId(t.identityKeyId), sessionId: toHex(t.sessionId) });
     progress.stage = 'record'; // from here on a failure is the record's, not the handshake's
-    return exchange(msg, t, onMessage, ticket);
+    const opened = openSession(t, wire.parseSealedBox(ticket, wire.SealedKind.ticket).keyVersion);
+    // The connector's next record carries this ticket.
+    remember(ticketKeyOf(ticket), opened);
+    return exchange(msg, opened, onMessage, ticket);
   }
 
   async function resume(msg: wire.RecordRequest, onMessage: MessageHandler): Promise<Response> {
-    let t: wire.TicketState;
+    const ticketKey = ticketKeyOf(msg.ticket);
+    let session: OpenSession;
     try {
-      t = wire.parseTicketState(await openState(provider, deps.keyRing, 'ticket', msg.ticket));
-      if (clock() >= t.expiresAt) throw new GatewayError('ticket_expired', 'session ticket expired');
+      const seen = await cached(ticketKey);
+      if (seen) session = seen;
+      else {
+        const t = wire.parseTicketState(await openState(provider, deps.keyRing, 'ticket', msg.ticket));
+        session = openSession(t, wire.parseSealedBox(msg.ticket, wire.SealedKind.ticket).keyVersion);
+        remember(ticketKey, session);
+      }
+      if (clock() >= session.t.expiresAt) {
+        forget(ticketKey);
+        throw new GatewayError('ticket_expired', 'session ticket expired');
+      }
     } catch (e) {
       if (e instanceof GatewayError) emit({ type: 'ticket_refused', code: e.code });
       throw e;
     }
-    return exchange(msg, t, onMessage, new Uint8Array(0));
+    return exchange(msg, session, onMessage, new Uint8Array(0));
   }
 
   async function alert(msg: wire.ClientAlert): Promise<Response> {
