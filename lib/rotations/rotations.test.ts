@@ -201,4 +201,23 @@ describe('rotations', () => {
     await runKeyMaintenance();
     expect(await db.rotationRequest.count({ where: { oldKeyId: ticket.id, source: 'schedule' } })).toBe(1);
   });
+
+  it('lets the holder fill in a scheduled request for an identity key with pqgate rotate', async () => {
+    const holder = generateKeyPair('ML-DSA-65');
+    const identity = await db.identity.create({ data: { name: 'overdue-agent', owner: 'ops' } });
+    const current = await db.key.create({
+      data: { purpose: 'identity', owner: identity.id, identityId: identity.id, version: 1, state: 'active', algorithm: 'ML-DSA-65', fingerprint: toHex(holder.keyId), publicKey: new Uint8Array(holder.publicKey), maxAgeDays: 365, activatedAt: new Date(Date.now() - 400 * 86_400_000) },
+    });
+    const { requested } = await runKeyMaintenance();
+    const scheduled = await db.rotationRequest.findFirstOrThrow({ where: { oldKeyId: current.id, source: 'schedule' }, select: { id: true, newKeyId: true } });
+    expect(requested).toContain(scheduled.id);
+    expect(scheduled.newKeyId).toBeNull();
+    expect(await codeOf(decideRotation({ requestId: scheduled.id, decision: 'approve', reason: 'no key yet' }, approverB))).toBe('conflict');
+
+    const next = generateKeyPair('ML-DSA-65');
+    const filled = await submitClientRotation(createRotationProof({ oldKey: holder, newKey: next, reason: 'as scheduled', time: Date.now() }));
+    expect(filled.requestId).toBe(scheduled.id);
+    expect((await decideRotation({ requestId: scheduled.id, decision: 'approve', reason: 'ok' }, approverB)).outcome).toBe('completed');
+    expect(await db.key.findUniqueOrThrow({ where: { fingerprint: toHex(next.keyId) }, select: { state: true } })).toEqual({ state: 'active' });
+  });
 });

@@ -5,7 +5,8 @@ import { appendAuditEvent } from '../audit/append-audit-event';
 import { db } from '../db';
 import { AppError } from '../errors';
 import { decodeNewIdentityKey } from '../identities/enroll-identity-key';
-import { loadKeyToRotate, nextKeyVersion, openRotation, pendingIdentityKey } from './open-rotation';
+import type { Prisma } from '../generated/prisma/client';
+import { loadKeyToRotate, nextKeyVersion, openRotation, pendingIdentityKey, rotatableKeySelect } from './open-rotation';
 
 /**
  * A key holder's own rotation request (`pqgate rotate`), unauthenticated but signed by both the
@@ -37,16 +38,14 @@ export async function submitClientRotation(body: unknown, now = Date.now()) {
   if (await db.rotationRequest.findUnique({ where: { dedupeKey }, select: { id: true } })) throw await refuse('conflict', 'This rotation request was already submitted (replayed nonce).', old.id);
   let request;
   try {
-    const key = await loadKeyToRotate({ id: old.id });
+    // The schedule may already have opened a request for this key, waiting for the holder's new key: fill it in.
+    const waiting = await db.rotationRequest.findFirst({ where: { oldKeyId: old.id, status: 'pending', newKeyId: null }, select: { id: true } });
+    const key = waiting ? await db.key.findUniqueOrThrow({ where: { id: old.id }, select: rotatableKeySelect }) : await loadKeyToRotate({ id: old.id });
     const decoded = await decodeNewIdentityKey(statement.newAlgorithm, statement.newPublicKey);
-    request = await openRotation({
-      old: key,
-      source: 'client',
-      reason: statement.reason || 'requested by the key holder (pqgate rotate)',
-      newKey: pendingIdentityKey(key, { algorithm: statement.newAlgorithm, ...decoded }, await nextKeyVersion(key)),
-      clientProof: { ...parsed.proof },
-      dedupeKey,
-    });
+    const newKey = pendingIdentityKey(key, { algorithm: statement.newAlgorithm, ...decoded }, await nextKeyVersion(key));
+    request = waiting
+      ? await attachNewKey(waiting.id, newKey, { ...parsed.proof })
+      : await openRotation({ old: key, source: 'client', reason: statement.reason || 'requested by the key holder (pqgate rotate)', newKey, clientProof: { ...parsed.proof }, dedupeKey });
   } catch (e) {
     if (e instanceof AppError) throw await refuse(e.code === 'not_found' ? 'not_found' : e.code === 'invalid_input' ? 'invalid_input' : 'conflict', e.message, old.id);
     throw e;
@@ -63,3 +62,13 @@ export async function submitClientRotation(body: unknown, now = Date.now()) {
   return { requestId: request.id, status: 'pending' as const, newKeyId: request.newFingerprint, requiredApprovals: request.requiredApprovals };
 }
 
+
+/** Puts the holder's new key into a request the schedule opened; only while it still has none. */
+async function attachNewKey(requestId: string, newKey: Prisma.KeyUncheckedCreateInput, clientProof: Prisma.InputJsonValue) {
+  return db.$transaction(async (tx) => {
+    const created = await tx.key.create({ data: newKey, select: { id: true, fingerprint: true } });
+    const updated = await tx.rotationRequest.updateMany({ where: { id: requestId, status: 'pending', newKeyId: null }, data: { newKeyId: created.id, newFingerprint: created.fingerprint, clientProof } });
+    if (updated.count !== 1) throw new AppError('conflict', 'A new key was just submitted for this rotation; wait for the approver.');
+    return tx.rotationRequest.findUniqueOrThrow({ where: { id: requestId }, select: { id: true, newFingerprint: true, requiredApprovals: true } });
+  });
+}
