@@ -12,6 +12,7 @@ import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/proto
 import type { ServerCapabilities, ServerNotification, ServerRequest } from '@modelcontextprotocol/sdk/types.js';
 import { toHex } from '../crypto';
 import { decide, type Decision, type DecisionTarget } from '../policy/decide';
+import type { PolicySnapshot } from '../policy/snapshot';
 import { JSON_RPC, JsonRpcFailure, jsonRpcError, toJsonRpcFailure } from './json-rpc-errors';
 import { contextOf, type SessionContext } from './session-context';
 import type { GatewayStore, TrafficEvent } from './store';
@@ -142,7 +143,7 @@ export function createProxyServer(deps: ProxyServerDeps): ProxySession {
 
   async function listTools(ctx: SessionContext, params: Params, extra: Extra) {
     const snapshot = store.snapshot();
-    const whole = decide(sessionOf(ctx), { kind: 'server', upstream: slug }, snapshot);
+    const whole = decideFor(ctx, { kind: 'server', upstream: slug }, snapshot);
     if (!whole.allowed && SESSION_LEVEL.has(whole.code)) {
       record(ctx, 'tools/list', whole);
       throw refuse(whole);
@@ -152,7 +153,7 @@ export function createProxyServer(deps: ProxyServerDeps): ProxySession {
     const tools = Array.isArray(result.tools) ? (result.tools as { name: string; description?: string }[]) : [];
     const shown = [];
     for (const tool of tools) {
-      const d = decide(sessionOf(ctx), { kind: 'tool', upstream: slug, tool: tool.name }, snapshot);
+      const d = decideFor(ctx, { kind: 'tool', upstream: slug, tool: tool.name }, snapshot);
       if (d.allowed) shown.push(tool);
       else if (deps.toolListMode === 'mark') shown.push({ ...tool, description: `[not callable from this session: ${d.message}] ${tool.description ?? ''}`.trim() });
     }
@@ -170,7 +171,7 @@ export function createProxyServer(deps: ProxyServerDeps): ProxySession {
       tool = params.name;
       target = { kind: 'tool', upstream: slug, tool };
     }
-    const d = decide(sessionOf(ctx), target, store.snapshot());
+    const d = decideFor(ctx, target, store.snapshot());
     if (!d.allowed) {
       record(ctx, request.method, d, { tool });
       throw refuse(d);
@@ -212,6 +213,25 @@ export function createProxyServer(deps: ProxyServerDeps): ProxySession {
       if (typeof requestId === 'string' || typeof requestId === 'number') direct.get(requestId)?.abort(reason);
     },
   };
+}
+
+// decide() is pure over (session, target, snapshot), so its answers are memoized per snapshot:
+// a policy change is a new snapshot, which the very next call decides against afresh.
+const decisions = new WeakMap<PolicySnapshot, Map<string, Decision>>();
+const DECISIONS_PER_SNAPSHOT = 10_000;
+
+function decideFor(ctx: SessionContext, target: DecisionTarget, snapshot: PolicySnapshot): Decision {
+  const s = ctx.strength;
+  const key = [s.suite, s.kemCategory, s.signatureCategory, s.quantumSafe, ctx.caller.identityId, ctx.caller.identityName, target.kind, target.upstream, target.kind === 'tool' ? target.tool : ''].join('\0');
+  let memo = decisions.get(snapshot);
+  if (!memo) decisions.set(snapshot, (memo = new Map()));
+  let d = memo.get(key);
+  if (!d) {
+    d = decide(sessionOf(ctx), target, snapshot);
+    if (memo.size >= DECISIONS_PER_SNAPSHOT) memo.clear();
+    memo.set(key, d);
+  }
+  return d;
 }
 
 function sessionOf(ctx: SessionContext) {

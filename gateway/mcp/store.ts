@@ -66,7 +66,10 @@ export interface TrafficEvent {
 }
 
 export interface GatewayStore {
-  /** The current compiled policy (rebuilt by the store when policy, floors, tools or identities change). */
+  /**
+   * The current compiled policy, rebuilt by the store when policy, floors, tools or identities
+   * change. A snapshot is never mutated: a change is a new object (decisions are memoized per one).
+   */
   snapshot(): PolicySnapshot;
   /** How to reach an upstream, or undefined when no such server is registered. */
   upstream(slug: string): UpstreamConfig | undefined;
