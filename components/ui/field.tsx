@@ -2,7 +2,7 @@ import type { InputHTMLAttributes, ReactNode, Ref, SelectHTMLAttributes } from '
 import { cn } from './cn';
 
 const CONTROL =
-  'block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm placeholder:text-slate-400 dark:border-slate-700 dark:bg-slate-900 aria-[invalid=true]:border-red-500';
+  'block rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm placeholder:text-slate-400 dark:border-slate-700 dark:bg-slate-900 aria-[invalid=true]:border-red-500';
 
 interface FieldProps {
   id: string;
@@ -34,11 +34,16 @@ export function Field({ id, label, hint, errors, children }: FieldProps) {
   );
 }
 
+/** Full width unless the caller sets a width (two width classes would fight in Tailwind). */
+function controlClasses(className?: string): string {
+  return cn(CONTROL, /(^|\s)w-/.test(className ?? '') ? className : cn('w-full', className));
+}
+
 export function Input({ className, id, ...props }: InputHTMLAttributes<HTMLInputElement> & { id: string; invalid?: boolean }) {
   const { invalid, ...rest } = props as typeof props & { invalid?: boolean };
-  return <input id={id} aria-invalid={invalid || undefined} aria-describedby={`${id}-hint ${id}-error`} className={cn(CONTROL, className)} {...rest} />;
+  return <input id={id} aria-invalid={invalid || undefined} aria-describedby={`${id}-hint ${id}-error`} className={controlClasses(className)} {...rest} />;
 }
 
 export function Select({ className, id, ref, ...props }: SelectHTMLAttributes<HTMLSelectElement> & { id: string; ref?: Ref<HTMLSelectElement> }) {
-  return <select id={id} ref={ref} className={cn(CONTROL, className)} {...props} />;
+  return <select id={id} ref={ref} className={controlClasses(className)} {...props} />;
 }

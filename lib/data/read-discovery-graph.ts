@@ -48,7 +48,7 @@ export async function readDiscoveryGraph(actor: SessionUser, filter: Partial<Dis
   assertPermission(actor, 'console:read');
   const minutes = DISCOVERY_WINDOWS[filter.window ?? 'all'];
   const since = minutes === null ? undefined : new Date(Date.now() - minutes * 60_000);
-  const [rows, labelled, heldTools, alerts] = await Promise.all([
+  const [rows, labelled, heldTools, alerts, servers] = await Promise.all([
     db.discoveryEdge.findMany({
       where: { ...(since ? { lastSeenAt: { gte: since } } : {}), ...(filter.server ? { upstream: { slug: filter.server } } : {}) },
       orderBy: { lastSeenAt: 'desc' },
@@ -58,6 +58,8 @@ export async function readDiscoveryGraph(actor: SessionUser, filter: Partial<Dis
     filter.label ? db.tool.findMany({ where: { labels: { some: { label: { name: filter.label } } } }, select: { name: true, upstream: { select: { slug: true } } } }) : null,
     db.tool.findMany({ where: { status: 'held', ...(filter.server ? { upstream: { slug: filter.server } } : {}) }, select: { name: true, upstream: { select: { slug: true } } } }),
     db.alert.groupBy({ by: ['identityId', 'upstreamId', 'source'], where: { status: { not: 'resolved' } }, _count: { _all: true } }),
+    // Every registered server is on the map, with traffic or not, so an admin sees what sits behind the gateway.
+    filter.label || filter.suite ? [] : db.upstream.findMany({ where: filter.server ? { slug: filter.server } : undefined, select: { slug: true } }),
   ]);
   const inLabel = labelled ? new Set(labelled.map((t) => `${t.upstream.slug}/${t.name}`)) : null;
 
@@ -81,6 +83,10 @@ export async function readDiscoveryGraph(actor: SessionUser, filter: Partial<Dis
     if (last && (!e.lastSeenAt || e.lastSeenAt < last.toISOString())) e.lastSeenAt = last.toISOString();
   };
   const gateway = node('gateway', 'gateway', 'pqgate gateway', '/servers');
+  for (const u of servers) {
+    node(`upstream:${u.slug}`, 'upstream', u.slug, '/servers');
+    edge(gateway.id, `upstream:${u.slug}`, null, 0, 0, null);
+  }
 
   for (const r of rows.slice(0, EDGE_LIMIT)) {
     const slug = r.upstream.slug;
