@@ -39,7 +39,7 @@ function textOf(result: unknown): string {
 }
 
 /** An identity with a key made in the browser, as an admin enrolls one; returns the identity file. */
-async function createIdentityWithKey(page: Page, name: string, dir: string): Promise<string> {
+async function createIdentityWithKey(page: Page, name: string, dir: string, algorithm = 'ML-DSA-65'): Promise<string> {
   await page.goto('/identities');
   const create = page.getByRole('form', { name: 'Create an identity' });
   await create.getByLabel('Name').fill(name);
@@ -47,6 +47,7 @@ async function createIdentityWithKey(page: Page, name: string, dir: string): Pro
   await create.getByRole('button', { name: 'Create identity' }).click();
   await create.getByRole('link', { name: 'Open the new identity' }).click();
   const enroll = page.getByRole('form', { name: 'Enroll a public key' });
+  await enroll.getByLabel('Algorithm').selectOption(algorithm);
   const [download] = await Promise.all([page.waitForEvent('download'), enroll.getByRole('button', { name: 'Generate in this browser' }).click()]);
   const file = join(dir, 'id.json');
   writeFileSync(file, readFileSync((await download.path())!), { mode: 0o600 });
@@ -142,4 +143,57 @@ test('pqgate rotate submits a request signed by both keys; one with a bad old-ke
   await row.getByRole('link', { name: /Review/ }).click();
   await expect(page.getByLabel('New fingerprint')).toContainText(Buffer.from(next.keyId).toString('hex'));
   await expect(page.getByText('the key holder (signed with the old and the new key)')).toBeVisible();
+});
+
+test('a live pqgate connect session keeps working across a gateway key rotation; a connector pinned to the old key follows the trust bundle', async ({ page, browser }) => {
+  test.setTimeout(150_000);
+  const dir = mkdtempSync(join(tmpdir(), 'pqgate-rot-gw-'));
+  await signInAsAdmin(page);
+  // ML-DSA-87 end to end (the CNSA 2.0 suite), so this rotation touches no key other tests pin.
+  const identity = await createIdentityWithKey(page, `rot-gw-${Date.now().toString(36)}`, dir, 'ML-DSA-87');
+  const trust = join(dir, 'gateway-keys.json');
+  writeFileSync(trust, await (await fetch(`${SERVER_URL}/pq/keys`)).text());
+  const servedKey = async () => ((await (await fetch(`${SERVER_URL}/pq/keys`)).json()) as { keys: { algorithm: string; keyId: string }[] }).keys.find((k) => k.algorithm === 'ML-DSA-87')!.keyId;
+  const before = await servedKey();
+
+  const live = new Client({ name: 'e2e-live', version: '1.0.0' });
+  const connector = new StdioClientTransport({ command: process.execPath, args: [...PQGATE, 'connect', SERVER_URL, '--identity', identity, '--trust', trust], stderr: 'pipe' });
+  let log = '';
+  connector.stderr?.on('data', (chunk) => (log += String(chunk)));
+  await live.connect(connector);
+  try {
+    expect(textOf(await live.callTool({ name: 'get_stock', arguments: { sku: 'TL-1001' } }))).toContain('TL-1001');
+    expect(log).toContain('over cnsa2-mlkem1024-mldsa87');
+
+    // Admin A requests the rotation of the gateway's ML-DSA-87 key; approver C approves it.
+    await page.goto('/rotations');
+    const request = page.getByRole('form', { name: 'Request a rotation' });
+    await request.getByLabel('Key').selectOption((await request.locator('option', { hasText: 'gateway ML-DSA-87' }).getAttribute('value'))!);
+    await request.getByLabel('Reason').fill('yearly gateway key rotation');
+    await request.getByRole('button', { name: 'Request rotation' }).click();
+    await request.getByRole('link', { name: 'Open the request' }).click();
+    const requestUrl = page.url();
+    const next = (await page.getByLabel('New fingerprint').textContent())!.split(' ')[2]!;
+    const bundle = (await (await fetch(`${E2E.baseUrl}/.well-known/pqgate/trust-bundle`)).json()) as { keys: { algorithm: string; keyId: string; status: string }[] };
+    expect(bundle.keys.find((k) => k.keyId === next)).toMatchObject({ algorithm: 'ML-DSA-87', status: 'pending' });
+    const approver = { email: uniqueEmail('approver-gw'), name: 'Approver C', role: 'approver', password: 'approver password 456' };
+    await createUserViaSettings(page, approver);
+    const pageC = await newSignedInPage(browser, approver.email, approver.password);
+    await pageC.goto(requestUrl);
+    const decide = pageC.getByRole('form', { name: 'Decide this rotation' });
+    await decide.getByLabel('Reason').fill('scheduled');
+    await decide.getByRole('button', { name: 'Approve' }).click();
+    await expect(pageC.getByRole('status').filter({ hasText: 'Completed' })).toBeVisible();
+    await pageC.context().close();
+    await expect.poll(servedKey).toBe(next);
+    expect(next).not.toBe(before);
+
+    // The live session goes on; a new connector that pinned only the old key follows the chain.
+    expect(textOf(await live.callTool({ name: 'get_stock', arguments: { sku: 'TL-1001' } }))).toContain('TL-1001');
+    expect(await callThrough(identity, trust)).toContain('TL-1001');
+  } catch (error) {
+    throw new Error(`${(error as Error).message}\npqgate connect said:\n${log}`);
+  } finally {
+    await live.close();
+  }
 });
