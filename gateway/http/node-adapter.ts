@@ -18,7 +18,26 @@ export interface NodeServer {
   close(): Promise<void>;
 }
 
-function toRequest(req: IncomingMessage, origin: string, signal: AbortSignal): Request {
+/**
+ * Bodies declared (Content-Length) at most this large are read before the Request is built, which
+ * spares a web stream per request; larger or chunked bodies stream, and the core applies its own
+ * limits to both.
+ */
+const BUFFERED_BODY_BYTES = 64 * 1024;
+
+function readDeclaredBody(req: IncomingMessage): Promise<Buffer> | null {
+  const declared = req.headers['content-length'];
+  if (req.headers['transfer-encoding'] || !declared || !/^\d{1,9}$/.test(declared) || Number(declared) > BUFFERED_BODY_BYTES) return null;
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.once('end', () => resolve(Buffer.concat(chunks)));
+    req.once('error', reject);
+    req.once('close', () => (req.complete ? undefined : reject(new Error('client left mid-body'))));
+  });
+}
+
+function toRequest(req: IncomingMessage, origin: string, signal: AbortSignal, body?: Buffer): Request {
   const headers = new Headers();
   for (const [k, v] of Object.entries(req.headers)) {
     if (Array.isArray(v)) for (const x of v) headers.append(k, x);
@@ -29,7 +48,7 @@ function toRequest(req: IncomingMessage, origin: string, signal: AbortSignal): R
     method: req.method,
     headers,
     signal,
-    ...(hasBody ? { body: Readable.toWeb(req) as ReadableStream<Uint8Array>, duplex: 'half' } : {}),
+    ...(body ? { body } : hasBody ? { body: Readable.toWeb(req) as ReadableStream<Uint8Array>, duplex: 'half' } : {}),
   } as RequestInit);
 }
 
@@ -64,7 +83,8 @@ export async function serveNode(handler: FetchHandler, options: { port?: number;
       if (!res.writableFinished) aborter.abort();
     });
     const origin = `http://${req.headers.host ?? host}`;
-    handler(toRequest(req, origin, aborter.signal))
+    const body = req.method !== 'GET' && req.method !== 'HEAD' ? readDeclaredBody(req) : null;
+    (body ? body.then((b) => handler(toRequest(req, origin, aborter.signal, b))) : handler(toRequest(req, origin, aborter.signal)))
       .then((response) => send(res, response))
       .catch(() => {
         if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' }).end('{"error":{"code":"internal_error"}}');
