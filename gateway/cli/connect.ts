@@ -51,7 +51,11 @@ export async function connectCommand(args: string[], io: CliIo): Promise<number>
   const trust = followGatewayKeysLive(url, await followGatewayKeys(url, pinned), { intervalMs: TRUST_REFRESH_MS, pinned, onError: io.err });
   const connector = await openConnector(url, identity, { trustedGatewayKeys: trust.keys, ...(minSuite ? { minSuite } : {}) });
   io.err(`pqgate connect: ${connector.server} over ${connector.channel.info().suite}, gateway key ${connector.channel.info().gatewayKeyId}`);
-  await relay(connector, new StdioServerTransport(), { onError: io.err });
+  const local = new StdioServerTransport();
+  // The SDK's stdio transport does not watch for end of input; an MCP client that quits closes
+  // our stdin, and that must end the session (and the process) cleanly.
+  process.stdin.once('end', () => void local.close());
+  await relay(connector, local, { onError: io.err });
   trust.stop();
   return 0;
 }

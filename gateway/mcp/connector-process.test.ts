@@ -118,4 +118,17 @@ describe('pqgate connect as a real process', () => {
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/no gateway key has fingerprint 0000000000000000; the gateway serves .*ML-DSA-65/);
   });
+
+  it('exits 0 when the MCP client closes its stdin (Claude Desktop quitting)', async () => {
+    const child = spawn(process.execPath, [PQGATE, 'connect', `${f.base}/clinic-records`, '--identity', join(dir, 'id.json'), '--trust', displayKeyId(GATEWAY_KEYS[1]!.keyId)], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d));
+    // Wait until the channel is up (the suite line on stderr), then hang up like a client does.
+    await expect.poll(() => stderr, { timeout: 15_000 }).toMatch(/over hybrid/);
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    child.stdin.end();
+    const code = await Promise.race([exited, new Promise<'hung'>((r) => setTimeout(() => r('hung'), 10_000))]);
+    if (code === 'hung') child.kill();
+    expect(code).toBe(0);
+  }, 30_000);
 });
