@@ -2,6 +2,7 @@ import { closeDatabase, dbConnection, ensureMigrated } from './db';
 import { env } from './env';
 import { seedDemo } from './demo/seed-demo';
 import { ensureGatewayKeys } from './keys/gateway-keys';
+import { resealUnderCurrentEnvelopeKey } from './keys/reseal-secrets';
 import { startKeyMaintenance } from './rotations/key-maintenance-scheduler';
 import { ensureFirstAdmin } from './users/ensure-first-admin';
 import { gatewayRuntime, refreshAllUpstreams, stopGatewayRuntime } from './gateway-runtime';
@@ -15,6 +16,8 @@ export async function bootstrap(log: (line: string) => void = console.log): Prom
   const report = await ensureMigrated();
   const where = dbConnection();
   log(`pqgate: database ${where.kind} (${where.location}); ${report.applied.length} migration(s) applied, ${report.alreadyApplied} already in place`);
+  // Before anything opens a secret: finish an envelope-key rotation if one is under way.
+  if (e.PQGATE_ENVELOPE_KEY_PREVIOUS) log(`pqgate: envelope key rotation: ${await resealUnderCurrentEnvelopeKey()} secret(s) re-sealed under the new key; remove PQGATE_ENVELOPE_KEY_PREVIOUS once every replica runs with the new key`);
   await ensureFirstAdmin({ email: e.ADMIN_EMAIL, password: e.ADMIN_PASSWORD }, log);
   await ensureGatewayKeys();
   startKeyMaintenance(e.PQGATE_KEY_SCHEDULE_SECONDS * 1000, log);

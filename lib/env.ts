@@ -17,6 +17,11 @@ const schema = z
     PQGATE_ENVELOPE_KEY: z
       .string()
       .regex(/^[A-Za-z0-9_-]{43}$/, 'expected 32 random bytes in base64url (openssl rand -base64 32 | tr "+/" "-_" | tr -d "=")'),
+    /** The envelope key being rotated away from: secrets sealed under it are re-sealed at start (docs/keys.md). */
+    PQGATE_ENVELOPE_KEY_PREVIOUS: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{43}$/, 'expected the previous envelope key: 32 bytes in base64url, as PQGATE_ENVELOPE_KEY')
+      .optional(),
     ADMIN_EMAIL: z.email('expected an email address').optional(),
     ADMIN_PASSWORD: z.string().min(12, 'expected at least 12 characters').optional(),
     PQGATE_DEMO: flag.default('1'),

@@ -8,7 +8,7 @@ import type { Prisma } from '../generated/prisma/client';
 /** A Prisma client or an interactive transaction. */
 export type AuditDb = PrismaClient | Prisma.TransactionClient;
 
-const SALT_CONTEXT = 'audit:pseudonym_salt:v1';
+export const SALT_CONTEXT = 'audit:pseudonym_salt:v1';
 
 /** The locked log row (see `lockAuditLog`). */
 export interface AuditLogRow {

@@ -12,6 +12,12 @@ function envelopeKey(): Uint8Array {
   return fromBase64Url(env().PQGATE_ENVELOPE_KEY);
 }
 
+/** The key being rotated away from (PQGATE_ENVELOPE_KEY_PREVIOUS), if any. */
+function previousEnvelopeKey(): Uint8Array | undefined {
+  const previous = env().PQGATE_ENVELOPE_KEY_PREVIOUS;
+  return previous ? fromBase64Url(previous) : undefined;
+}
+
 /** Seals `plaintext` for storage; `context` says what it is, e.g. `key:ticket:gateway:v3`. */
 export function sealSecret(plaintext: Uint8Array, context: string): Uint8Array<ArrayBuffer> {
   const provider = getCryptoProvider();
@@ -25,15 +31,27 @@ export function sealSecret(plaintext: Uint8Array, context: string): Uint8Array<A
   return out;
 }
 
-/** Opens a sealed secret, or throws saying the envelope key is probably not the one it was sealed under. */
-export function openSecret(sealed: Uint8Array, context: string): Uint8Array {
+/**
+ * Opens a sealed secret with the current envelope key, or with the previous one during a
+ * rotation; `underPrevious` says which, so the caller can re-seal. Throws saying what to check.
+ */
+export function openSecretWithKey(sealed: Uint8Array, context: string): { plaintext: Uint8Array; underPrevious: boolean } {
   const aead = getCryptoProvider().aead('AES-256-GCM');
   if (sealed.length < 1 + aead.nonceLength + aead.tagLength || sealed[0] !== FORMAT) {
     throw new Error(`stored secret ${context} is malformed`);
   }
-  const opened = aead.open(envelopeKey(), sealed.subarray(1, 1 + aead.nonceLength), sealed.subarray(1 + aead.nonceLength), utf8(context));
-  if (!opened) {
-    throw new Error(`cannot open stored secret ${context}: PQGATE_ENVELOPE_KEY is not the key it was sealed under (was the secrets file lost or the variable changed?)`);
-  }
-  return opened;
+  const open = (key: Uint8Array) => aead.open(key, sealed.subarray(1, 1 + aead.nonceLength), sealed.subarray(1 + aead.nonceLength), utf8(context));
+  const current = open(envelopeKey());
+  if (current) return { plaintext: current, underPrevious: false };
+  const previousKey = previousEnvelopeKey();
+  const previous = previousKey ? open(previousKey) : null;
+  if (previous) return { plaintext: previous, underPrevious: true };
+  throw new Error(
+    `cannot open stored secret ${context}: it was sealed under neither PQGATE_ENVELOPE_KEY${previousKey ? ' nor PQGATE_ENVELOPE_KEY_PREVIOUS' : ''} (was the secrets file lost or the variable changed? To rotate the key, set the old one as PQGATE_ENVELOPE_KEY_PREVIOUS)`,
+  );
+}
+
+/** Opens a sealed secret (current or, during a rotation, previous envelope key). */
+export function openSecret(sealed: Uint8Array, context: string): Uint8Array {
+  return openSecretWithKey(sealed, context).plaintext;
 }

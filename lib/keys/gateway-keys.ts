@@ -10,11 +10,11 @@ import { openSecret, sealSecret } from './envelope';
 export const GATEWAY_SIGNATURE_ALGORITHMS: readonly SignatureId[] = ['Ed25519', 'ML-DSA-65', 'ML-DSA-87'];
 export const SIGNING_MAX_AGE_DAYS = 180;
 export const TICKET_MAX_AGE_DAYS = 30;
-const ENVELOPE_MAX_AGE_DAYS = 365;
+export const ENVELOPE_MAX_AGE_DAYS = 365;
 
 const signingOwner = (algorithm: SignatureId) => `gateway:${algorithm}`;
-const signingContext = (algorithm: SignatureId, version: number) => `key:gateway_signing:${algorithm}:v${version}`;
-const ticketContext = (version: number) => `key:ticket:gateway:v${version}`;
+export const signingContext = (algorithm: SignatureId, version: number) => `key:gateway_signing:${algorithm}:v${version}`;
+export const ticketContext = (version: number) => `key:ticket:gateway:v${version}`;
 const ticketFingerprint = (secret: Uint8Array) => `ticket:${toHex(getCryptoProvider().hash('SHA-256').digest(secret)).slice(0, 32)}`;
 
 /** The envelope key's fingerprint: a hash of it, never the key (it lives in the environment only). */

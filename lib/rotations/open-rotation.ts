@@ -4,7 +4,7 @@ import { AppError } from '../errors';
 import { successorGatewayKey } from '../keys/gateway-keys';
 import { readRotationSettings } from './rotation-settings';
 
-/** Key purposes a rotation can replace from the console. The envelope key and upstream credentials are rotated by the operator (docs/keys.md). */
+/** Key purposes a rotation can replace from the console. The envelope key is rotated by the operator through the environment, upstream credentials on the Servers page (docs/keys.md). */
 export const ROTATABLE_PURPOSES = ['gateway_signing', 'ticket', 'identity'] as const;
 
 export type RotatableKey = Prisma.KeyGetPayload<{ select: typeof rotatableKeySelect }>;
