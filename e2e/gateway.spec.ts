@@ -86,8 +86,11 @@ test('a floor set in the console refuses the classical client and lets the post-
   await pq.close();
 
   // The console saw both: the refused classical call and the allowed post-quantum one.
-  await page.goto('/discovery');
+  // Traffic is written in batches (every 500 ms): the server-rendered table shows it on a reload.
   const rows = page.getByRole('row').filter({ hasText: name }).filter({ hasText: 'get_stock' });
-  await expect(rows.filter({ hasText: 'classical-bearer' })).toBeVisible({ timeout: 5000 });
-  await expect(rows.filter({ hasText: 'hybrid-xwing-mldsa65' })).toBeVisible();
+  await expect(async () => {
+    await page.goto('/discovery');
+    await expect(rows.filter({ hasText: 'classical-bearer' })).toBeVisible({ timeout: 1000 });
+    await expect(rows.filter({ hasText: 'hybrid-xwing-mldsa65' })).toBeVisible({ timeout: 1000 });
+  }).toPass({ timeout: 10_000 });
 });
