@@ -19,6 +19,8 @@ async function start(): Promise<Runtime> {
   const store = await PrismaGatewayStore.open();
   const detection = createDetectionRuntime({ policy: () => store.snapshot().global, blockMs: env().PQGATE_DOWNGRADE_BLOCK_SECONDS * 1000 });
   store.trafficObserver = (events) => detection.traffic(events);
+  // Blocks raised on another replica arrive with the next snapshot rebuild.
+  store.afterRebuild = () => detection.syncBlocks();
   await detection.seed().catch((error: unknown) => console.error('pqgate detection: seeding failed', error));
   const gateway = createMcpGateway({
     store,

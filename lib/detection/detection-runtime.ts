@@ -2,6 +2,7 @@ import { createBlocklist, createDetector, type AlertSignal, type DetectionPolicy
 import type { TrafficEvent } from '@/gateway/mcp';
 import { db } from '../db';
 import { recordAlerts } from './record-alerts';
+import { publishBlocks, readSharedBlocks } from './shared-blocks';
 
 export interface DetectionRuntimeOptions extends DetectorOptions {
   /** The policy in force (`PolicySnapshot.global`), read per event. */
@@ -13,8 +14,9 @@ export interface DetectionRuntimeOptions extends DetectorOptions {
 
 /**
  * The gateway's detection in the app: channel events and traffic batches go through the pure
- * detectors; blocks take effect at once (in memory, this process); alerts are written shortly
- * after, coalesced, off the request path.
+ * detectors; blocks take effect at once in this process and reach the other replicas through
+ * the database within their poll interval; alerts are written shortly after, coalesced, off the
+ * request path.
  */
 export function createDetectionRuntime(options: DetectionRuntimeOptions) {
   const detector = createDetector(options);
@@ -36,7 +38,9 @@ export function createDetectionRuntime(options: DetectionRuntimeOptions) {
 
   function raise(signals: AlertSignal[]): void {
     if (!signals.length) return;
-    for (const s of signals) if (s.block) blocklist.block(s.block.source, s.block.until);
+    const blocks = signals.flatMap((s) => (s.block ? [s.block] : []));
+    for (const b of blocks) blocklist.block(b.source, b.until);
+    if (blocks.length) void publishBlocks(blocks).catch(onError);
     pending.push(...signals);
     timer ??= setTimeout(() => void flush(), flushMs);
   }
@@ -54,6 +58,10 @@ export function createDetectionRuntime(options: DetectionRuntimeOptions) {
     /** The gateway's `isBlocked` hook. */
     isBlocked(source: string): boolean {
       return blocklist.blockedUntil(source) !== null;
+    },
+    /** Applies the blocks other replicas shared (called whenever the gateway snapshot is rebuilt). */
+    async syncBlocks(): Promise<void> {
+      for (const b of await readSharedBlocks()) blocklist.block(b.source, b.until);
     },
     /** Seeds "this identity has used post-quantum" from the identities' last suites and discovery edges. */
     async seed(): Promise<void> {

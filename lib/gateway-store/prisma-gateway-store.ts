@@ -29,6 +29,8 @@ export class PrismaGatewayStore implements GatewayStore {
   readonly channel: GatewayStore['channel'];
   /** Sees every traffic batch before it is written (detection); must not throw. */
   trafficObserver?: (events: readonly TrafficEvent[]) => void;
+  /** Called after every rebuild (other replicas' changes arrive this way), off the request path. */
+  afterRebuild?: () => Promise<void>;
 
   private constructor() {
     const store = this;
@@ -77,6 +79,7 @@ export class PrismaGatewayStore implements GatewayStore {
           await this.reloadSigningKeys();
           next = this.pending;
         } while (next !== undefined);
+        void this.afterRebuild?.().catch((error) => console.error('pqgate: after snapshot rebuild', error));
       } finally {
         this.rebuilding = undefined;
       }
