@@ -1,5 +1,6 @@
 import { expect, test } from '@playwright/test';
-import { attemptDowngrade, createIdentityWithKey, handshakeFrom } from './fixtures/detection';
+import { attemptDowngrade, handshakeFrom } from './fixtures/detection';
+import { createIdentityWithKey } from './fixtures/identities';
 import { E2E } from './fixtures/e2e-env';
 import { signInAsAdmin } from './fixtures/session';
 

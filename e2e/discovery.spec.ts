@@ -3,7 +3,7 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { createIdentityWithKey } from './fixtures/detection';
+import { createIdentityWithKey } from './fixtures/identities';
 import { E2E } from './fixtures/e2e-env';
 import { signInAsAdmin } from './fixtures/session';
 

@@ -1,11 +1,11 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { expect, test } from '@playwright/test';
 import { E2E } from './fixtures/e2e-env';
+import { createIdentityWithKey } from './fixtures/identities';
 import { signInAsAdmin } from './fixtures/session';
 
 // Issue 4's acceptance: an admin sets a floor on a tool in the console; a classical (bearer
@@ -20,22 +20,8 @@ function textOf(result: unknown): string {
 test('a floor set in the console refuses the classical client and lets the post-quantum one through', async ({ page }) => {
   test.setTimeout(120_000);
   await signInAsAdmin(page);
-  const name = `gw-client-${Date.now().toString(36)}`;
-  await page.goto('/identities');
-  const create = page.getByRole('form', { name: 'Create an identity' });
-  await create.getByLabel('Name').fill(name);
-  await create.getByLabel('Owner').fill('Retail ops');
-  await create.getByRole('button', { name: 'Create identity' }).click();
-  await create.getByRole('link', { name: 'Open the new identity' }).click();
-
   // An ML-DSA identity made in the browser (its file is what pqgate connect reads) ...
-  const enroll = page.getByRole('form', { name: 'Enroll a public key' });
-  const [download] = await Promise.all([page.waitForEvent('download'), enroll.getByRole('button', { name: 'Generate in this browser' }).click()]);
-  const dir = mkdtempSync(join(tmpdir(), 'pqgate-e2e-'));
-  const identityFile = join(dir, 'id.json');
-  writeFileSync(identityFile, readFileSync((await download.path())!), { mode: 0o600 });
-  await enroll.getByRole('button', { name: 'Enroll key' }).click();
-  await expect(page.getByRole('table', { name: 'Identity keys' })).toBeVisible();
+  const { name, identityFile, dir } = await createIdentityWithKey(page, 'gw-client');
   // ... and an API token for the same identity's classical client.
   const issue = page.getByRole('form', { name: 'Issue an API token' });
   await issue.getByLabel('Token name').fill('classical-client');
