@@ -74,3 +74,8 @@ export async function refreshAllUpstreams(): Promise<void> {
   const { store } = await gatewayRuntime();
   await Promise.all([...store.snapshot().upstreams.keys()].map((slug) => refreshUpstream(slug)));
 }
+
+/** The policy snapshot the gateway is deciding from right now (the console shows and simulates with it). */
+export async function currentPolicySnapshot() {
+  return (await gatewayRuntime()).store.snapshot();
+}

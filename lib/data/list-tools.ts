@@ -2,7 +2,7 @@ import { effectiveFloor, type FloorSource } from '@/gateway/policy/decide';
 import { assertPermission, type SessionUser } from '../auth/current-user';
 import { db } from '../db';
 import type { Prisma } from '../generated/prisma/client';
-import { buildCompiledState } from '../gateway-store/build-snapshot';
+import { currentPolicySnapshot } from '../gateway-runtime';
 
 export interface ToolFilters {
   q?: string;
@@ -22,7 +22,7 @@ export async function listTools(actor: SessionUser, filters: ToolFilters = {}) {
     ...(filters.label ? { labels: { some: { label: { name: filters.label } } } } : {}),
     ...(filters.q ? { OR: [{ name: { contains: filters.q, mode: 'insensitive' } }, { description: { contains: filters.q, mode: 'insensitive' } }] } : {}),
   };
-  const [tools, total, state, labels, servers] = await Promise.all([
+  const [tools, total, snapshot, labels, servers] = await Promise.all([
     db.tool.findMany({
       where,
       orderBy: [{ upstream: { slug: 'asc' } }, { name: 'asc' }],
@@ -35,14 +35,14 @@ export async function listTools(actor: SessionUser, filters: ToolFilters = {}) {
       },
     }),
     db.tool.count({ where }),
-    buildCompiledState(0),
+    currentPolicySnapshot(),
     db.label.findMany({ orderBy: { name: 'asc' }, select: { name: true, description: true, floors: { select: { floor: true } }, _count: { select: { tools: true } } } }),
     db.upstream.findMany({ orderBy: { slug: 'asc' }, select: { slug: true, name: true, floors: { select: { floor: true } } } }),
   ]);
   const withFloors = tools.map((t) => {
-    const upstream = state.snapshot.upstreams.get(t.upstream.slug);
-    const effective: FloorSource | undefined = upstream ? effectiveFloor(state.snapshot, t.upstream.slug, upstream, t.name) : undefined;
+    const upstream = snapshot.upstreams.get(t.upstream.slug);
+    const effective: FloorSource | undefined = upstream ? effectiveFloor(snapshot, t.upstream.slug, upstream, t.name) : undefined;
     return { ...t, key: `${t.upstream.slug}/${t.name}`, ownFloor: t.floors[0]?.floor ?? null, effective };
   });
-  return { tools: withFloors, total, labels, servers, global: state.snapshot.global, mode: state.snapshot.mode };
+  return { tools: withFloors, total, labels, servers, global: snapshot.global, mode: snapshot.mode };
 }

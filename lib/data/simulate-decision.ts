@@ -2,19 +2,20 @@ import { getSuite, SUITES } from '@/gateway/crypto';
 import { decide, type Decision } from '@/gateway/policy/decide';
 import { BEARER_STRENGTH, type SessionStrength } from '@/gateway/policy/floors';
 import { assertPermission, type SessionUser } from '../auth/current-user';
-import { buildCompiledState } from '../gateway-store/build-snapshot';
+import { currentPolicySnapshot } from '../gateway-runtime';
 
 export const SIMULATOR_SUITES = ['classical-bearer', ...SUITES.map((s) => s.name)];
 
 const SIMULATED = 'simulated-identity';
 
 /**
- * Runs the gateway's own decide() on the current policy for an identity (or a bare suite, as
+ * Runs the gateway's own decide() on the snapshot in force for an identity (or a bare suite, as
  * an active identity with access to every server) calling a tool.
  */
 export async function simulateDecision(actor: SessionUser, input: { identityId?: string; suite: string; tool: string }): Promise<Decision> {
   assertPermission(actor, 'console:read');
-  const { snapshot } = await buildCompiledState(0);
+  // The very snapshot the gateway decides from, not a second copy compiled for the console.
+  const snapshot = await currentPolicySnapshot();
   const strength: SessionStrength =
     input.suite === 'classical-bearer'
       ? BEARER_STRENGTH
