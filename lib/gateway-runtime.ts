@@ -1,21 +1,12 @@
-import { createMcpGateway, type McpGateway } from '@/gateway/mcp';
+import { createMcpGateway } from '@/gateway/mcp';
 import { clientSource } from './detection/client-source';
-import { createDetectionRuntime, type DetectionRuntime } from './detection/detection-runtime';
+import { createDetectionRuntime } from './detection/detection-runtime';
 import { env } from './env';
+import { gatewayHolder, type GatewayRuntime } from './gateway-holder';
 import { PrismaGatewayStore } from './gateway-store/prisma-gateway-store';
 import { markUpstreamDown } from './upstreams/mark-upstream-down';
 
-interface Runtime {
-  gateway: McpGateway;
-  store: PrismaGatewayStore;
-  detection: DetectionRuntime;
-}
-
-// One gateway per process, on globalThis for the same reason as the database (lib/db): Next.js
-// bundles instrumentation and route handlers separately.
-const holder = globalThis as typeof globalThis & { __pqgateGateway?: Promise<Runtime> };
-
-async function start(): Promise<Runtime> {
+async function start(): Promise<GatewayRuntime> {
   const store = await PrismaGatewayStore.open();
   const detection = createDetectionRuntime({ policy: () => store.snapshot().global, blockMs: env().PQGATE_DOWNGRADE_BLOCK_SECONDS * 1000 });
   store.trafficObserver = (events) => detection.traffic(events);
@@ -35,18 +26,18 @@ async function start(): Promise<Runtime> {
 }
 
 /** The process's gateway, started on first use (or by bootstrap, so discovery begins at once). */
-export function gatewayRuntime(): Promise<Runtime> {
-  holder.__pqgateGateway ??= start().catch((error) => {
-    holder.__pqgateGateway = undefined;
+export function gatewayRuntime(): Promise<GatewayRuntime> {
+  gatewayHolder.__pqgateGateway ??= start().catch((error) => {
+    gatewayHolder.__pqgateGateway = undefined;
     throw error;
   });
-  return holder.__pqgateGateway;
+  return gatewayHolder.__pqgateGateway;
 }
 
 /** Closes sessions and upstreams and flushes traffic events (shutdown). */
 export async function stopGatewayRuntime(): Promise<void> {
-  const running = holder.__pqgateGateway;
-  holder.__pqgateGateway = undefined;
+  const running = gatewayHolder.__pqgateGateway;
+  gatewayHolder.__pqgateGateway = undefined;
   if (!running) return;
   const { gateway, store, detection } = await running;
   await gateway.close();

@@ -8,7 +8,7 @@ import { buildIfNeeded } from './build-if-needed';
 import { startDemoUpstream } from './demo-upstreams/start-demo-upstream';
 
 // npm start: the console and gateway on the embedded database, with the demo upstreams.
-// npm run dev: the same with `next dev`.
+// npm run dev: the same with Next.js in development mode.
 
 const root = join(import.meta.dirname, '..');
 const dev = process.argv.includes('--dev');
@@ -51,7 +51,8 @@ if (config.PQGATE_DEMO === '1') {
 }
 
 const port = process.env.PORT ?? '3000';
-const next = spawn(process.execPath, [join(root, 'node_modules/next/dist/bin/next'), dev ? 'dev' : 'start', '--port', port], {
+// server.ts: Next.js with the MCP gateway mounted ahead of its router.
+const server = spawn(process.execPath, ['--import', 'tsx', join(root, 'server.ts'), ...(dev ? ['--dev'] : []), '--port', port], {
   cwd: root,
   env: process.env,
   stdio: 'inherit',
@@ -62,11 +63,11 @@ let stopping = false;
 const stop = (signal: NodeJS.Signals) => {
   if (stopping) return;
   stopping = true;
-  next.kill(signal);
+  server.kill(signal);
 };
 process.on('SIGINT', () => stop('SIGINT'));
 process.on('SIGTERM', () => stop('SIGTERM'));
-next.on('exit', async (code, signal) => {
+server.on('exit', async (code, signal) => {
   await Promise.allSettled(demos.map((d) => d.close()));
   process.exit(code ?? (signal ? 0 : 1));
 });

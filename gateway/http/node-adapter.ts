@@ -1,6 +1,6 @@
 /**
  * Runs a `Request → Response` core on a plain `node:http` server (tests, benches, a standalone
- * gateway). The few lines hono's node adapter needs: build a web Request from the incoming
+ * gateway, the product's server). The few lines hono's node adapter needs: build a web Request from the incoming
  * message, stream the Response back, and abort the Request when the client goes away.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -73,16 +73,18 @@ async function send(res: ServerResponse, response: Response): Promise<void> {
   res.end();
 }
 
-/** Serves `handler` on `port` (0 picks a free one). */
-export async function serveNode(handler: FetchHandler, options: { port?: number; host?: string } = {}): Promise<NodeServer> {
-  const host = options.host ?? '127.0.0.1';
-  const server = createServer((req, res) => {
+/**
+ * The `node:http` request listener that answers with `handler`: for `serveNode`, and for the
+ * product's server, which mounts the gateway ahead of Next.js's router (server.ts).
+ */
+export function nodeListener(handler: FetchHandler, fallbackHost = '127.0.0.1'): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
     const aborter = new AbortController();
     // Only a client that left before the response was complete aborts (an abort allocates).
     res.once('close', () => {
       if (!res.writableFinished) aborter.abort();
     });
-    const origin = `http://${req.headers.host ?? host}`;
+    const origin = `http://${req.headers.host ?? fallbackHost}`;
     const body = req.method !== 'GET' && req.method !== 'HEAD' ? readDeclaredBody(req) : null;
     (body ? body.then((b) => handler(toRequest(req, origin, aborter.signal, b))) : handler(toRequest(req, origin, aborter.signal)))
       .then((response) => send(res, response))
@@ -90,7 +92,13 @@ export async function serveNode(handler: FetchHandler, options: { port?: number;
         if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' }).end('{"error":{"code":"internal_error"}}');
         else res.end();
       });
-  });
+  };
+}
+
+/** Serves `handler` on `port` (0 picks a free one). */
+export async function serveNode(handler: FetchHandler, options: { port?: number; host?: string } = {}): Promise<NodeServer> {
+  const host = options.host ?? '127.0.0.1';
+  const server = createServer(nodeListener(handler, host));
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -1,0 +1,32 @@
+/**
+ * The product's HTTP server (started by `npm start` / `npm run dev` through scripts/start.ts):
+ * Next.js for the console and every route, with the MCP gateway mounted ahead of Next.js's router
+ * on the same port (lib/server/gateway-mount.ts says why). A Next.js custom server, as
+ * https://nextjs.org/docs/app/guides/custom-server describes; `next start` alone still works and
+ * serves the gateway through its route file, only slower.
+ *
+ * Usage: node --import tsx server.ts [--dev] [--port N]
+ */
+import { createServer, type RequestListener } from 'node:http';
+import { parseArgs } from 'node:util';
+import next from 'next';
+import { gatewayHolder } from './lib/gateway-holder';
+import { mountGateway } from './lib/server/gateway-mount';
+
+const { values } = parseArgs({ options: { dev: { type: 'boolean', default: false }, port: { type: 'string', default: process.env.PORT ?? '3000' } } });
+if (!/^\d{1,5}$/.test(values.port!)) {
+  console.error(`pqgate: --port must be a TCP port number, not "${values.port}"`);
+  process.exit(2);
+}
+const port = Number(values.port);
+const dev = values.dev!;
+
+let listener: RequestListener | undefined; // set once Next.js is prepared, before the server listens
+const server = createServer((req, res) => listener!(req, res));
+// MCP clients hold their connection between calls; Node's 5 s default would close it under them.
+server.keepAliveTimeout = 65_000;
+// In development Next.js attaches its hot-reload WebSocket to this server.
+const app = next({ dev, dir: import.meta.dirname, port, httpServer: server });
+await app.prepare();
+listener = mountGateway(() => gatewayHolder.__pqgateGateway, app.getRequestHandler());
+server.listen(port, () => console.log(`pqgate: server listening on port ${port}${dev ? ' (development)' : ''}`));
