@@ -6,9 +6,10 @@ import { getCryptoProvider, getSuite, identityFitsSuite, meetsMinimum, SUITES, t
 import { GATEWAY_ERRORS, GatewayError, type GatewayErrorCode } from '../errors';
 import type { ChannelEvent, EventSink } from './events';
 import { createClientFinish, createClientHello, processServerHello, type ClientHandshakeResult, type ClientHelloState, type Random } from './handshake';
-import { CHANNEL_CONTENT_TYPE, readBody } from './http';
+import { CHANNEL_CONTENT_TYPE, fetchPost } from './http';
 import { displayKeyId, loadKeyPair, type KeyPair, type LoadedKey, type PublicKeyRecord } from './identity';
 import { deriveTrafficKeys, SIGNATURE_CONTEXT, transcriptHash, type TrafficKeys } from './key-schedule';
+import { nodePost } from './node-post';
 import { C2S, openRecord, S2C, sealRecord } from './record';
 import * as wire from './wire';
 
@@ -20,6 +21,7 @@ export interface ConnectOptions {
   readonly minSuite?: string;
   /** Suites to offer, in preference order (default: every suite that fits the identity and minimum, strongest first). */
   readonly offer?: readonly string[];
+  /** Stands in for the network (tests); by default records go over keep-alive `node:http`. */
   readonly fetch?: typeof fetch;
   readonly provider?: CryptoProvider;
   readonly random?: Random;
@@ -59,11 +61,13 @@ interface Established {
 const RETRY_CODES: readonly GatewayErrorCode[] = ['ticket_expired', 'ticket_invalid', 'cookie_expired', 'cookie_invalid'];
 
 /** Turns an error response of the gateway back into a GatewayError with its code. */
-async function failure(res: Response): Promise<GatewayError> {
+function failure(status: number, body: Uint8Array, location?: string): GatewayError {
   let code: GatewayErrorCode = 'malformed_message';
-  let message = `gateway answered HTTP ${res.status}`;
+  // Records are not re-sent to another address on the server's say-so; the user decides.
+  if (status >= 300 && status < 400) return new GatewayError(code, `gateway answered HTTP ${status}, a redirect${location ? ` to ${location.slice(0, 200)}` : ''}: connect to the gateway's URL itself`);
+  let message = `gateway answered HTTP ${status}`;
   try {
-    const j = (await res.json()) as { error?: { code?: string; message?: string } };
+    const j = JSON.parse(new TextDecoder().decode(body)) as { error?: { code?: string; message?: string } };
     if (j.error?.code && Object.hasOwn(GATEWAY_ERRORS, j.error.code)) code = j.error.code as GatewayErrorCode;
     if (j.error?.message) message = `gateway: ${j.error.message.slice(0, 300)}`;
   } catch {
@@ -81,7 +85,7 @@ export async function connect(url: string, identity: KeyPair, options: ConnectOp
   const provider = options.provider ?? getCryptoProvider();
   const random = options.random ?? provider.randomBytes;
   const clock = options.clock ?? Date.now;
-  const doFetch = options.fetch ?? fetch;
+  const doPost = options.fetch ? fetchPost(options.fetch) : nodePost();
   const minSuite = getSuite(options.minSuite ?? 'hybrid');
   const offers: Suite[] = options.offer
     ? options.offer.map(getSuite)
@@ -100,9 +104,9 @@ export async function connect(url: string, identity: KeyPair, options: ConnectOp
   };
 
   async function post(path: string, body: Uint8Array): Promise<Uint8Array> {
-    const res = await doFetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': CHANNEL_CONTENT_TYPE }, body: body as Uint8Array<ArrayBuffer> });
-    if (!res.ok) throw await failure(res);
-    return readBody(res);
+    const res = await doPost(`${base}${path}`, CHANNEL_CONTENT_TYPE, body);
+    if (res.status < 200 || res.status > 299) throw failure(res.status, res.body, res.location);
+    return res.body;
   }
 
   async function reportDowngrade(state: ClientHelloState, cookie: Uint8Array, sh: Uint8Array): Promise<void> {

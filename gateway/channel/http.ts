@@ -18,3 +18,15 @@ export async function readBody(r: Request | Response, limit: number = LIMITS.bod
 export function binaryResponse(body: Uint8Array): Response {
   return new Response(body as Uint8Array<ArrayBuffer>, { status: 200, headers: { 'content-type': CHANNEL_CONTENT_TYPE, 'cache-control': 'no-store' } });
 }
+
+/** One POST of the channel client: the status and body of the answer. */
+export type ChannelPost = (url: string, contentType: string, body: Uint8Array) => Promise<{ status: number; body: Uint8Array; location?: string }>;
+
+/** The channel client's POST over a `fetch` (browsers, tests that stand in for the network). */
+export function fetchPost(doFetch: typeof fetch): ChannelPost {
+  return async (url, contentType, body) => {
+    const res = await doFetch(url, { method: 'POST', headers: { 'content-type': contentType }, body: body as Uint8Array<ArrayBuffer>, redirect: 'manual' });
+    // An error's body is read whole (it is a short JSON error); a success's within the limit.
+    return { status: res.status, body: res.ok ? await readBody(res) : new Uint8Array(await res.arrayBuffer()), location: res.headers.get('location') ?? undefined };
+  };
+}

@@ -266,4 +266,11 @@ describe('records, identities and tickets', () => {
     expect(dec(await s.request('r', enc('2')))).toBe('echo:r:2');
     expect(s.handshakes()).toBe(2);
   });
+
+  it('a redirect is not followed: the client says where it points and to connect there', async () => {
+    const h = createHarness({ registered: [ID65] });
+    const moved = (async () => new Response(null, { status: 308, headers: { location: 'https://gateway.example/api/mcp/x/pq/handshake' } })) as unknown as typeof fetch;
+    const attempt = connect(URL_BASE, ID65, { trustedGatewayKeys: h.trusted, fetch: moved, provider: h.provider });
+    await expect(attempt).rejects.toThrow(/HTTP 308, a redirect to https:\/\/gateway\.example\/api\/mcp\/x\/pq\/handshake: connect to the gateway's URL itself/);
+  });
 });
