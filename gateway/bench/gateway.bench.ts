@@ -1,21 +1,25 @@
 /**
  * Gateway overhead benchmark (DESIGN §8), side by side in one run: `tools/call` latency (p50,
  * p99) and calls/s for (a) the SDK client straight to the demo `inventory` upstream, (r) through
- * a bare node:http relay (the floor any extra process and hop costs here), (b) through
- * the gateway's bearer endpoint, (c) through the PQ channel (connector library in this process,
- * hybrid suite), at concurrency 1 and 32, with the overhead against (a) and the bars: p50 added
- * <= 1 ms, p99 added <= 3 ms, throughput >= 60 % of direct.
+ * a bare node:http relay (the floor any extra process and hop costs here), (b, c) through the
+ * gateway core alone (node adapter, in-memory store) with a bearer token and over the PQ channel,
+ * and (d, e) the same through the product as `npm start` runs it (server.ts: Next.js with the
+ * gateway mounted ahead of its router, the embedded database, traffic events and audit log
+ * written as in production), at concurrency 1 and 32, with the overhead against (a) and the
+ * bars: p50 added <= 1 ms, p99 added <= 3 ms, throughput >= 60 % of direct. The PQ rows use the
+ * connector library in this process with the hybrid suite.
  *
- * As in a deployment, the upstream and the gateway each run in their own process (the gateway on
- * the node adapter over an in-memory store); this process only generates load, so the three event
- * loops are not summed into one. Everything is loopback. CPU time per call of each process is
- * printed too: on a small machine the three share the cores, and that shows where time goes.
+ * As in a deployment, the upstream and each gateway run in their own process; this process only
+ * generates load, so the event loops are not summed into one. Everything is loopback. CPU time
+ * per call of each process is printed too: on a small machine they share the cores, and that
+ * shows where time goes.
  *
  * Run: npx tsx gateway/bench/gateway.bench.ts
- *   BENCH_SECONDS      time per cell (default 2.5; each cell also stops after 100 000 calls)
- *   BENCH_PATHS        letters of the paths besides (a) to measure, e.g. "c" (default: all)
- *   BENCH_GATEWAY_NODE_OPTIONS  extra node flags for the gateway process, e.g.
+ *   BENCH_SECONDS      time per cell (default 3; each round also stops after 50 000 calls)
+ *   BENCH_PATHS        letters of the paths besides (a) to measure, e.g. "c" or "d,e" (default: all)
+ *   BENCH_GATEWAY_NODE_OPTIONS  extra node flags for the gateway core's process, e.g.
  *                      "--cpu-prof --cpu-prof-dir=/tmp/pqgate-prof" to profile it
+ *   BENCH_PRODUCT_NODE_OPTIONS  the same for the product's server process
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -24,7 +28,8 @@ import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { generateKeyPair } from '../channel';
+import { generateKeyPair, type PublicKeyRecord } from '../channel';
+import { parseKeyList } from '../connector/trust';
 import { toHex } from '../crypto';
 import { channelClient } from '../mcp/testing/fixture';
 import { fetchWithOwnSignal } from '../mcp/upstream-http';
@@ -35,6 +40,8 @@ const ROUNDS = 4;
 const MAX_CALLS_PER_ROUND = 50_000;
 const WARMUP_CALLS = 200;
 const START_TIMEOUT_MS = 20_000;
+/** The product builds the console first when its build is stale. */
+const PRODUCT_START_TIMEOUT_MS = 600_000;
 const CONCURRENCY = [1, 32];
 const CALL = { name: 'get_stock', arguments: { sku: 'TL-1001' } };
 const BAR_P50_ADDED_MS = 1;
@@ -63,25 +70,27 @@ interface Child {
   readonly name: string;
   readonly process: ChildProcess;
   readonly url: string;
+  /** Its standard output up to the "listening on" line. */
+  readonly out: string;
 }
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 
 /** Starts `script` under tsx in its own process and waits for its "listening on <url>" line. */
-function start(name: string, script: string, args: string[], nodeOptions: string[] = []): Promise<Child> {
+function start(name: string, script: string, args: string[], nodeOptions: string[] = [], timeoutMs = START_TIMEOUT_MS): Promise<Child> {
   const child = spawn(process.execPath, [...nodeOptions, '--import', 'tsx', script, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`${name} did not start within ${START_TIMEOUT_MS} ms`));
-    }, START_TIMEOUT_MS);
+      reject(new Error(`${name} did not start within ${timeoutMs} ms`));
+    }, timeoutMs);
     let out = '';
     child.stdout!.on('data', (chunk: Buffer) => {
       out += chunk.toString();
       const m = /listening on (\S+)/.exec(out);
       if (m) {
         clearTimeout(timer);
-        resolve({ name, process: child, url: m[1]! });
+        resolve({ name, process: child, url: m[1]!, out });
       }
     });
     child.once('exit', (code) => {
@@ -158,13 +167,20 @@ async function measure(clients: Client[], concurrency: number, pids: Record<stri
   });
 }
 
+/** The gateway keys `url` serves (trusted as they come: the bench runs on loopback). */
+async function servedKeys(url: string): Promise<PublicKeyRecord[]> {
+  const res = await fetch(`${url}/pq/keys`);
+  if (!res.ok) throw new Error(`${url}/pq/keys answered HTTP ${res.status}`);
+  return parseKeyList(await res.json(), 'product gateway keys');
+}
+
 const signed = (v: number, unit: string) => `${v >= 0 ? '+' : ''}${v.toFixed(2)}${unit}`;
 
 interface Path {
   readonly name: string;
   readonly client: Client;
   /** The process between client and upstream, if any. */
-  readonly middle?: 'gateway' | 'relay';
+  readonly middle?: 'gateway' | 'relay' | 'product';
   /** Whether the bars apply (the relay only shows the floor). */
   readonly barred: boolean;
 }
@@ -180,6 +196,15 @@ async function main(): Promise<void> {
     const relay = await start('relay', here('./relay-process.ts'), ['--upstream', upstream.url]);
     children.push(relay);
     const base = `${gateway.url}/api/mcp/inventory`;
+    // BENCH_PATHS=c (say) measures (a) and (c) only, e.g. to profile one path.
+    const only = process.env.BENCH_PATHS?.split(',');
+    const wanted = (letter: string) => !only || only.includes(letter);
+    // The product as npm start runs it (builds first when the build is stale: minutes).
+    const product = wanted('d') || wanted('e') ? await start('product', here('../../scripts/bench/product-process.ts'), ['--upstream', `inventory=${upstream.url}`, '--identity', `${identity.algorithm}:${toHex(identity.publicKey)}`], [], PRODUCT_START_TIMEOUT_MS) : undefined;
+    if (product) children.push(product);
+    const productBase = product && `${product.url}/api/mcp/inventory`;
+    const productToken = product && /pqgate-bench token (\S+)/.exec(product.out)?.[1];
+    const productPid = product && Number(/pqgate-bench product pid (\d+)/.exec(product.out)?.[1]);
 
     // The load generator's SDK clients get the same fetch as the gateway's upstream pool, so
     // none of them piles abort listeners onto one signal under load.
@@ -189,23 +214,29 @@ async function main(): Promise<void> {
       return client;
     };
     const direct = await sdkClient('bench-direct', new URL(upstream.url));
-    const relayed = await sdkClient('bench-relay', new URL(new URL(upstream.url).pathname, relay.url));
-    const bearer = await sdkClient('bench-bearer', new URL(base), { authorization: `Bearer ${TOKEN}` });
-    const pq = await channelClient(base, identity);
-    const all: Path[] = [
-      { name: '(a) direct', client: direct, barred: false },
-      { name: '(r) bare node:http relay (floor)', client: relayed, middle: 'relay', barred: false },
-      { name: '(b) gateway, bearer', client: bearer, middle: 'gateway', barred: true },
-      { name: `(c) gateway, PQ ${pq.connector.channel.info().suite}`, client: pq.client, middle: 'gateway', barred: true },
+    const pqClient = async (url: string, trustedGatewayKeys?: PublicKeyRecord[]) => {
+      const { client, connector } = await channelClient(url, identity, trustedGatewayKeys ? { trustedGatewayKeys } : {});
+      return { client, suite: connector.channel.info().suite };
+    };
+    const sdk = async (...args: Parameters<typeof sdkClient>) => ({ client: await sdkClient(...args), suite: undefined });
+    const all: (Omit<Path, 'client'> & { letter: string; open: () => Promise<{ client: Client; suite?: string }> })[] = [
+      { letter: 'r', name: '(r) bare node:http relay (floor)', open: () => sdk('bench-relay', new URL(new URL(upstream.url).pathname, relay.url)), middle: 'relay', barred: false },
+      { letter: 'b', name: '(b) gateway core, bearer', open: () => sdk('bench-bearer', new URL(base), { authorization: `Bearer ${TOKEN}` }), middle: 'gateway', barred: true },
+      { letter: 'c', name: '(c) gateway core, PQ', open: () => pqClient(base), middle: 'gateway', barred: true },
+      { letter: 'd', name: '(d) product, bearer', open: () => sdk('bench-product-bearer', new URL(productBase!), { authorization: `Bearer ${productToken}` }), middle: 'product', barred: true },
+      { letter: 'e', name: '(e) product, PQ', open: async () => pqClient(productBase!, await servedKeys(productBase!)), middle: 'product', barred: true },
     ];
-    // BENCH_PATHS=c (say) measures (a) and (c) only, e.g. to profile one path.
-    const only = process.env.BENCH_PATHS?.split(',');
-    const paths = all.filter((p, i) => i === 0 || !only || only.includes(p.name[1]!));
-    const pids = { client: undefined, gateway: gateway.process.pid, relay: relay.process.pid, upstream: upstream.process.pid };
+    const paths: Path[] = [{ name: '(a) direct', client: direct, barred: false }];
+    for (const p of all) {
+      if (!wanted(p.letter)) continue;
+      const { client, suite } = await p.open();
+      paths.push({ name: suite ? `${p.name} ${suite}` : p.name, client, middle: p.middle, barred: p.barred });
+    }
+    const pids = { client: undefined, gateway: gateway.process.pid, relay: relay.process.pid, product: productPid, upstream: upstream.process.pid };
 
     console.log(`tools/call ${CALL.name} over loopback, ${SECONDS} s per cell in ${ROUNDS} alternating rounds, Node ${process.version}, ${cpus().length} cores, load average ${loadavg()[0]!.toFixed(2)}`);
-    console.log('processes: load generator (this one), gateway (node adapter, in-memory store), relay, upstream (demo inventory)');
-    console.log('CPU columns: client / gateway or relay / upstream, per call and as % of one core\n');
+    console.log('processes: load generator (this one), gateway core (node adapter, in-memory store), relay, product (server.ts, PGlite), upstream (demo inventory)');
+    console.log('CPU columns: client / gateway, relay or product / upstream, per call and as % of one core\n');
     const rows: string[][] = [['path', 'conc.', 'p50 ms', 'p99 ms', 'calls/s', 'p50 added', 'p99 added', 'throughput', 'bars', 'CPU ms/call', 'CPU busy %']];
     let allMet = true;
     for (const concurrency of CONCURRENCY) {
@@ -237,8 +268,8 @@ async function main(): Promise<void> {
     const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
     for (const r of rows) console.log(r.map((v, i) => (i === 0 ? v.padEnd(widths[i]!) : v.padStart(widths[i]!))).join('  '));
     console.log(`\nload average at the end ${loadavg()[0]!.toFixed(2)}`);
-    console.log(`bars for (b) and (c): p50 added <= ${BAR_P50_ADDED_MS} ms, p99 added <= ${BAR_P99_ADDED_MS} ms, throughput >= ${BAR_THROUGHPUT * 100} % of direct: ${allMet ? 'all met' : 'NOT all met'}`);
-    await Promise.all(all.map((p) => p.client.close()));
+    console.log(`bars for (b) to (e): p50 added <= ${BAR_P50_ADDED_MS} ms, p99 added <= ${BAR_P99_ADDED_MS} ms, throughput >= ${BAR_THROUGHPUT * 100} % of direct: ${allMet ? 'all met' : 'NOT all met'}`);
+    await Promise.all(paths.map((p) => p.client.close()));
   } finally {
     await Promise.all(children.reverse().map(stop));
   }

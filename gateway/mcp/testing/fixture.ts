@@ -6,7 +6,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { openConnector, relay, type Connector } from '../../connector/connector';
-import { generateKeyPair, type KeyPair } from '../../channel';
+import { generateKeyPair, type KeyPair, type PublicKeyRecord } from '../../channel';
 import { serveNode, type NodeServer } from '../../http/node-adapter';
 import { startDemoUpstream } from '../../../scripts/demo-upstreams/start-demo-upstream';
 import { createMcpGateway, type McpGateway, type McpGatewayOptions } from '../gateway';
@@ -66,7 +66,7 @@ export async function bearerClient(url: string, token = TOKEN): Promise<Client> 
 }
 
 /** An SDK client reaching `url` through the connector library in-process (channel + relay). */
-export async function channelClient(url: string, identity: KeyPair, options: { minSuite?: string; offer?: string[] } = {}): Promise<{ client: Client; connector: Connector }> {
+export async function channelClient(url: string, identity: KeyPair, options: { minSuite?: string; offer?: string[]; trustedGatewayKeys?: PublicKeyRecord[] } = {}): Promise<{ client: Client; connector: Connector }> {
   const [local, remote] = InMemoryTransport.createLinkedPair();
   const trustedGatewayKeys = GATEWAY_KEYS.map((k) => ({ algorithm: k.algorithm, publicKey: k.publicKey }));
   const connector = await openConnector(url, identity, { trustedGatewayKeys, ...options });
