@@ -20,6 +20,7 @@
  *   BENCH_GATEWAY_NODE_OPTIONS  extra node flags for the gateway core's process, e.g.
  *                      "--cpu-prof --cpu-prof-dir=/tmp/pqgate-prof" to profile it
  *   BENCH_PRODUCT_NODE_OPTIONS  the same for the product's server process
+ *   BENCH_DATABASE_URL  a PostgreSQL server: the product runs on a fresh database there (dropped after)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';

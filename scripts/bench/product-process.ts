@@ -9,6 +9,9 @@
  * `pqgate-bench product listening on <origin>`;
  * SIGTERM stops the server (which flushes its traffic batch) and removes the folder.
  * Usage: tsx scripts/bench/product-process.ts --upstream <slug>=<url> --identity <algorithm>:<hex public key>
+ *
+ * With BENCH_DATABASE_URL (a PostgreSQL server the bench may create databases on) the product runs
+ * on a fresh database there instead, as a production deployment would, and drops it at the end.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -16,6 +19,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { ensureLocalSecrets } from '../../lib/local-secrets';
 import { buildIfNeeded } from '../build-if-needed';
 
@@ -45,6 +49,26 @@ const env: NodeJS.ProcessEnv = {
   ADMIN_PASSWORD: randomBytes(18).toString('base64url'),
 };
 ensureLocalSecrets(env);
+const postgres = process.env.BENCH_DATABASE_URL;
+let database: string | undefined;
+if (postgres) {
+  database = `pqgate_bench_${randomBytes(6).toString('hex')}`;
+  await onServer(postgres, `CREATE DATABASE ${database}`);
+  const url = new URL(postgres);
+  url.pathname = `/${database}`;
+  env.DATABASE_URL = url.toString();
+}
+
+/** Runs one statement on the PostgreSQL server of `url`. */
+async function onServer(url: string, sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
 // Build output goes to stderr too.
 const log = console.log;
 console.log = console.error;
@@ -90,8 +114,9 @@ async function waitForHealth(): Promise<void> {
   throw new Error('the product did not become healthy within 20 s');
 }
 
-server.once('exit', (code) => {
+server.once('exit', async (code) => {
   rmSync(dir, { recursive: true, force: true });
+  if (postgres && database) await onServer(postgres, `DROP DATABASE IF EXISTS ${database} WITH (FORCE)`).catch((e: unknown) => console.error(`pqgate-bench: could not drop ${database}: ${(e as Error).message}`));
   process.exit(code ?? 0);
 });
 process.once('SIGTERM', () => server.kill('SIGTERM'));
