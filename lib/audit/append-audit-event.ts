@@ -1,3 +1,4 @@
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { auditEventLeafHash, MerkleFrontier } from '@/gateway/audit';
 import { db, type PrismaClient } from '../db';
 import type { Prisma } from '../generated/prisma/client';
@@ -65,6 +66,8 @@ export async function appendAuditEventsTo(client: PrismaClient, entries: readonl
       leafHash: auditLeafHash(e, time),
     };
   });
+  // Hashing a large batch takes milliseconds, and so does the transaction: let requests through between.
+  await yieldToEventLoop();
   const result = await client.$transaction(
     async (tx) => {
       const log = await lockAuditLog(tx);
@@ -73,6 +76,7 @@ export async function appendAuditEventsTo(client: PrismaClient, entries: readonl
       if (frontier.size !== log.size) throw new Error(`the audit log row is inconsistent (size ${log.size}, frontier of ${frontier.size})`);
       const firstSeq = frontier.size;
       await insertEvents(tx, firstSeq, rows);
+      await yieldToEventLoop();
       frontier.appendAll(rows.map((r) => r.leafHash));
       await tx.auditLog.update({ where: { id: 1 }, data: { size: BigInt(frontier.size), frontier: frontier.toJSON() as object } });
       const due = signer !== undefined && checkpointDue(log, frontier.size);

@@ -7,6 +7,7 @@ import { buildCompiledState, type CompiledState } from './build-snapshot';
 import { bumpGatewayEpoch, onGatewayEpoch, readGatewayEpoch } from './gateway-epoch';
 import { recordToolList } from './record-tool-list';
 import { recordTraffic } from './record-traffic';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 
 /** The SHA-256 of an API token, hex: how tokens are stored and looked up. */
 export function apiTokenHash(token: string): string {
@@ -113,8 +114,11 @@ export class PrismaGatewayStore implements GatewayStore {
     return this.state.identityKeys.get(keyIdHex.toLowerCase())?.caller ?? null;
   }
 
-  recordTraffic(events: readonly TrafficEvent[]): Promise<void> {
+  async recordTraffic(events: readonly TrafficEvent[]): Promise<void> {
     this.trafficObserver?.(events);
+    // Detection and each step of the write take milliseconds on a full batch; the gateway answers
+    // calls in between instead of after all of them (on the embedded database, queries run on this thread).
+    await yieldToEventLoop();
     return recordTraffic(events, this.state.upstreamIds);
   }
 

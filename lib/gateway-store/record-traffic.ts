@@ -1,3 +1,4 @@
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { TrafficEvent } from '@/gateway/mcp/store';
 import { appendAuditEvents } from '../audit/append-audit-event';
 import { db } from '../db';
@@ -37,6 +38,7 @@ export async function recordTraffic(events: readonly TrafficEvent[], upstreamIds
   for (const [identityId, seen] of lastSeen) {
     await db.identity.updateMany({ where: { id: identityId }, data: { lastSeenAt: new Date(seen.at), lastSuite: seen.suite } });
   }
+  await yieldToEventLoop();
   await appendAuditEvents(
     events.map((e) => ({
       actorType: e.identityId ? ('identity' as const) : ('gateway' as const),
