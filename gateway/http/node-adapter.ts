@@ -1,6 +1,6 @@
 /**
- * Runs a `Request → Response` core on a plain `node:http` server (tests, benches, a standalone
- * gateway, the product's server). The few lines hono's node adapter needs: build a web Request from the incoming
+ * Runs a `Request → Response` core on a plain `node:http` server (tests, benches, the product's
+ * server.ts). The few lines hono's node adapter needs: build a web Request from the incoming
  * message, stream the Response back, and abort the Request when the client goes away.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
