@@ -21,12 +21,21 @@ if (!/^\d{1,5}$/.test(values.port!)) {
 const port = Number(values.port);
 const dev = values.dev!;
 
-let listener: RequestListener | undefined; // set once Next.js is prepared, before the server listens
-const server = createServer((req, res) => listener!(req, res));
+// Until Next.js is prepared (instrumentation included: migrations, keys, the gateway) every request
+// gets 503; listening first reports a taken port at once instead of after the start-up work.
+let listener: RequestListener = (_req, res) => void res.writeHead(503, { 'retry-after': '1', 'content-type': 'text/plain' }).end('pqgate is starting; retry in a moment\n');
+const server = createServer((req, res) => listener(req, res));
 // MCP clients hold their connection between calls; Node's 5 s default would close it under them.
 server.keepAliveTimeout = 65_000;
+await new Promise<void>((resolve) => {
+  server.once('error', (error: NodeJS.ErrnoException) => {
+    console.error(error.code === 'EADDRINUSE' ? `pqgate: port ${port} is in use; stop what listens there or set PORT to a free port.` : `pqgate: cannot listen on port ${port}: ${error.message}`);
+    process.exit(1);
+  });
+  server.listen(port, resolve);
+});
 // In development Next.js attaches its hot-reload WebSocket to this server.
 const app = next({ dev, dir: import.meta.dirname, port, httpServer: server });
 await app.prepare();
 listener = mountGateway(() => gatewayHolder.__pqgateGateway, app.getRequestHandler());
-server.listen(port, () => console.log(`pqgate: server listening on port ${port}${dev ? ' (development)' : ''}`));
+console.log(`pqgate: server listening on port ${port}${dev ? ' (development)' : ''}`);
