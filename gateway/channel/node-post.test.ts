@@ -65,4 +65,9 @@ describe('nodePost', () => {
     server = undefined;
     await expect(nodePost()(`${url}/pq/record`, 'application/pqgate', new Uint8Array(1))).rejects.toThrow(/ECONNREFUSED/);
   });
+
+  it('gives up on a gateway that sends nothing for the idle timeout, naming it', async () => {
+    const url = await serve((req) => req.resume()); // reads the request, never answers
+    await expect(nodePost({ idleTimeoutMs: 50 })(`${url}/pq/record`, 'application/pqgate', new Uint8Array(1))).rejects.toThrow(/the gateway at 127\.0\.0\.1:\d+ sent nothing for 0\.05 s/);
+  });
 });

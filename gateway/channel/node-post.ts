@@ -10,8 +10,15 @@ import { GatewayError } from '../errors';
 import type { ChannelPost } from './http';
 import { LIMITS } from './wire';
 
+/**
+ * How long a POST may go without a byte from the gateway (as undici's default for `fetch`): the
+ * gateway answers slow upstreams itself well before, so only a gateway that hangs gets here.
+ */
+const IDLE_TIMEOUT_MS = 300_000;
+
 /** A POST function over its own keep-alive agents (idle sockets do not keep the process alive). */
-export function nodePost(): ChannelPost {
+export function nodePost(options: { idleTimeoutMs?: number } = {}): ChannelPost {
+  const idleTimeoutMs = options.idleTimeoutMs ?? IDLE_TIMEOUT_MS;
   const agents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
   return (url, contentType, body) =>
     new Promise((resolve, reject) => {
@@ -20,6 +27,7 @@ export function nodePost(): ChannelPost {
       const req = (https ? httpsRequest : httpRequest)(target, { method: 'POST', agent: https ? agents.https : agents.http, headers: { 'content-type': contentType, 'content-length': body.length } }, (res) => {
         readLimited(res).then((bytes) => resolve({ status: res.statusCode ?? 0, body: bytes, location: res.headers.location }), reject);
       });
+      req.setTimeout(idleTimeoutMs, () => req.destroy(new Error(`the gateway at ${target.host} sent nothing for ${idleTimeoutMs / 1000} s`)));
       req.once('error', reject);
       req.end(body);
     });
