@@ -233,7 +233,9 @@ async function main(): Promise<void> {
       const { client, suite } = await p.open();
       paths.push({ name: suite ? `${p.name} ${suite}` : p.name, client, middle: p.middle, barred: p.barred });
     }
-    const pids = { client: undefined, gateway: gateway.process.pid, relay: relay.process.pid, product: productPid, upstream: upstream.process.pid };
+    // `undefined` is this process (the load generator).
+    const pids: Record<string, number | undefined> = { client: undefined, gateway: gateway.process.pid, relay: relay.process.pid, upstream: upstream.process.pid };
+    if (productPid) pids.product = productPid;
 
     console.log(`tools/call ${CALL.name} over loopback, ${SECONDS} s per cell in ${ROUNDS} alternating rounds, Node ${process.version}, ${cpus().length} cores, load average ${loadavg()[0]!.toFixed(2)}`);
     console.log('processes: load generator (this one), gateway core (node adapter, in-memory store), relay, product (server.ts, PGlite), upstream (demo inventory)');

@@ -26,7 +26,6 @@ export type ChannelPost = (url: string, contentType: string, body: Uint8Array) =
 export function fetchPost(doFetch: typeof fetch): ChannelPost {
   return async (url, contentType, body) => {
     const res = await doFetch(url, { method: 'POST', headers: { 'content-type': contentType }, body: body as Uint8Array<ArrayBuffer>, redirect: 'manual' });
-    // An error's body is read whole (it is a short JSON error); a success's within the limit.
-    return { status: res.status, body: res.ok ? await readBody(res) : new Uint8Array(await res.arrayBuffer()), location: res.headers.get('location') ?? undefined };
+    return { status: res.status, body: await readBody(res), location: res.headers.get('location') ?? undefined };
   };
 }
