@@ -79,6 +79,18 @@ describe('channel server HTTP surface', () => {
     expect(j.error.message).toMatch(/truncated at client nonce/);
   });
 
+  it('tags the events of a request with the source its caller names, and only then', async () => {
+    const g = createHarness();
+    const bad = () => new Request(`${URL_BASE}/handshake`, { method: 'POST', body: Uint8Array.of(1, 1, 0) });
+    await g.server.handle(bad(), async (b) => b, { source: '203.0.113.9' });
+    await g.server.handle(bad(), async (b) => b);
+    expect(g.events.map((e) => [e.type, e.source])).toEqual([
+      ['handshake_failed', '203.0.113.9'],
+      ['handshake_failed', undefined],
+    ]);
+    expect('source' in g.events[1]!).toBe(false);
+  });
+
   it('refuses an oversized body from its declared length before reading it', async () => {
     const res = await post('/record', new Uint8Array(10), { 'content-length': String(5_000_000) });
     expect(res.status).toBe(400);

@@ -21,6 +21,8 @@ export interface ChannelEvent {
   readonly identityKeyId?: string;
   readonly sessionId?: string;
   readonly detail?: string;
+  /** The client's network source, as the caller of `ChannelServer.handle` named it. */
+  readonly source?: string;
 }
 
 /** Receives events; must not throw (errors in the sink are swallowed by the channel). */

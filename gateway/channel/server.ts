@@ -72,7 +72,14 @@ const OPEN_SESSIONS = 4096;
 
 /** The channel server. */
 export interface ChannelServer {
-  handle(request: Request, onMessage: MessageHandler): Promise<Response>;
+  /** Answers one POST; `source` (the client's address, say) is added to the events it raises. */
+  handle(request: Request, onMessage: MessageHandler, options?: { readonly source?: string }): Promise<Response>;
+}
+
+/** One request in progress: where it came from, and how far it got (for `handshake_failed`). */
+interface InFlight {
+  readonly source?: string;
+  stage: string;
 }
 
 /**
@@ -90,9 +97,10 @@ export function createChannelServer(deps: ChannelServerDeps): ChannelServer {
   const cookieLifetime = deps.cookieLifetimeSeconds ?? 30;
   const replay = deps.replayGuard ?? new SlidingWindowReplayGuard();
   const gatewayKeys: LoadedKey[] = deps.gatewayKeys.map((k) => loadKeyPair(provider, k));
-  const emit = (e: Omit<ChannelEvent, 'at'>) => {
+  const emit = (rq: InFlight, e: Omit<ChannelEvent, 'at' | 'source'>) => {
+    if (!deps.events) return;
     try {
-      deps.events?.({ ...e, at: clock() });
+      deps.events(rq.source === undefined ? { ...e, at: clock() } : { ...e, at: clock(), source: rq.source });
     } catch {
       // A failing sink must not turn into a failing handshake.
     }
@@ -119,10 +127,10 @@ export function createChannelServer(deps: ChannelServerDeps): ChannelServer {
     return c;
   }
 
-  async function lookupIdentity(keyId: Uint8Array, suite: Suite) {
+  async function lookupIdentity(rq: InFlight, keyId: Uint8Array, suite: Suite) {
     const identity = await deps.identities(keyId);
     if (!identity || (identity.keyId && !equalBytes(identity.keyId, keyId))) {
-      emit({ type: 'unknown_identity', code: 'unknown_identity', suite: suite.name, identityKeyId: displayKeyId(keyId) });
+      emit(rq, { type: 'unknown_identity', code: 'unknown_identity', suite: suite.name, identityKeyId: displayKeyId(keyId) });
       throw new GatewayError('unknown_identity', `identity ${displayKeyId(keyId)} is not registered`);
     }
     return identity;
@@ -169,7 +177,7 @@ export function createChannelServer(deps: ChannelServerDeps): ChannelServer {
     return s;
   }
 
-  async function exchange(msg: wire.ClientFinish | wire.RecordRequest, session: OpenSession, onMessage: MessageHandler, ticket: Uint8Array): Promise<Response> {
+  async function exchange(rq: InFlight, msg: wire.ClientFinish | wire.RecordRequest, session: OpenSession, onMessage: MessageHandler, ticket: Uint8Array): Promise<Response> {
     const { t, keys } = session;
     session.users++;
     const info: SessionInfo = {
@@ -183,7 +191,7 @@ export function createChannelServer(deps: ChannelServerDeps): ChannelServer {
     try {
       const plaintext = openRecord(provider, t.suite, keys.c2s, C2S, t.sessionId, msg.record);
       if (!replay.accept(t.sessionId, msg.record.seq)) {
-        emit({ type: 'replay', code: 'replay', suite: t.suite.name, sessionId: info.sessionId, identityKeyId: displayKeyId(t.identityKeyId), detail: `seq ${msg.record.seq}` });
+        emit(rq, { type: 'replay', code: 'replay', suite: t.suite.name, sessionId: info.sessionId, identityKeyId: displayKeyId(t.identityKeyId), detail: `seq ${msg.record.seq}` });
         throw new GatewayError('replay', `record ${msg.record.seq} was already seen or is outside the window`);
       }
       const reply = await onMessage(plaintext, info);
@@ -192,7 +200,7 @@ export function createChannelServer(deps: ChannelServerDeps): ChannelServer {
       const record = sealRecord(provider, t.suite, keys.s2c, S2C, { sessionId: t.sessionId, seq: msg.record.seq, route: msg.record.route }, reply);
       return binaryResponse(wire.encodeRecordResponse({ ticket, ticketLifetimeSeconds: ticket.length ? ticketLifetime : 0, record }));
     } catch (e) {
-      if (e instanceof GatewayError && e.code === 'bad_record') emit({ type: 'bad_record', code: 'bad_record', sessionId: info.sessionId });
+      if (e instanceof GatewayError && e.code === 'bad_record') emit(rq, { type: 'bad_record', code: 'bad_record', sessionId: info.sessionId });
       throw e;
     } finally {
       session.users--;
@@ -200,17 +208,17 @@ export function createChannelServer(deps: ChannelServerDeps): ChannelServer {
     }
   }
 
-  async function finish(msg: wire.ClientFinish, onMessage: MessageHandler, progress: { stage: string }): Promise<Response> {
+  async function finish(rq: InFlight, msg: wire.ClientFinish, onMessage: MessageHandler): Promise<Response> {
     const cookie = await openCookie(msg.cookie);
     const fin = openClientFinish(provider, cookie, msg.sealedFinish);
-    const identity = await lookupIdentity(fin.identityKeyId, cookie.suite);
+    const identity = await lookupIdentity(rq, fin.identityKeyId, cookie.suite);
     let session;
     try {
       session = verifyClientFinish(provider, cookie, fin, identity);
       wipe(cookie.handshakeSecret);
     } catch (e) {
       if (e instanceof GatewayError && e.code === 'bad_signature') {
-        emit({ type: 'bad_signature', code: 'bad_signature', suite: cookie.suite.name, identityKeyId: displayKeyId(fin.identityKeyId) });
+        emit(rq, { type: 'bad_signature', code: 'bad_signature', suite: cookie.suite.name, identityKeyId: displayKeyId(fin.identityKeyId) });
       }
       throw e;
     }
@@ -225,15 +233,15 @@ export function createChannelServer(deps: ChannelServerDeps): ChannelServer {
       applicationSecret: session.applicationSecret,
     };
     const ticket = await sealState(provider, deps.keyRing, 'ticket', wire.encodeTicketState({ ...t, applicationSecret: t.applicationSecret.slice() }), random);
-    emit({ type: 'handshake_completed', suite: t.suite.name, identityKeyId: displayKeyId(t.identityKeyId), sessionId: toHex(t.sessionId) });
-    progress.stage = 'record'; // from here on a failure is the record's, not the handshake's
+    emit(rq, { type: 'handshake_completed', suite: t.suite.name, identityKeyId: displayKeyId(t.identityKeyId), sessionId: toHex(t.sessionId) });
+    rq.stage = 'record'; // from here on a failure is the record's, not the handshake's
     const opened = openSession(t, wire.parseSealedBox(ticket, wire.SealedKind.ticket).keyVersion);
     // The connector's next record carries this ticket.
     remember(ticketKeyOf(ticket), opened);
-    return exchange(msg, opened, onMessage, ticket);
+    return exchange(rq, msg, opened, onMessage, ticket);
   }
 
-  async function resume(msg: wire.RecordRequest, onMessage: MessageHandler): Promise<Response> {
+  async function resume(rq: InFlight, msg: wire.RecordRequest, onMessage: MessageHandler): Promise<Response> {
     const ticketKey = ticketKeyOf(msg.ticket);
     let session: OpenSession;
     try {
@@ -249,45 +257,45 @@ export function createChannelServer(deps: ChannelServerDeps): ChannelServer {
         throw new GatewayError('ticket_expired', 'session ticket expired');
       }
     } catch (e) {
-      if (e instanceof GatewayError) emit({ type: 'ticket_refused', code: e.code });
+      if (e instanceof GatewayError) emit(rq, { type: 'ticket_refused', code: e.code });
       throw e;
     }
-    return exchange(msg, session, onMessage, new Uint8Array(0));
+    return exchange(rq, msg, session, onMessage, new Uint8Array(0));
   }
 
-  async function alert(msg: wire.ClientAlert): Promise<Response> {
+  async function alert(rq: InFlight, msg: wire.ClientAlert): Promise<Response> {
     const cookie = await openCookie(msg.cookie);
-    const identity = await lookupIdentity(msg.identityKeyId, cookie.suite);
+    const identity = await lookupIdentity(rq, msg.identityKeyId, cookie.suite);
     const original = transcriptHash(provider, cookie.suite, msg.clientHello);
     const signed = transcriptHash(provider, cookie.suite, original, cookie.serverNonce);
     if (!provider.signature(identity.algorithm).verify(msg.signature, signed, identity.publicKey, SIGNATURE_CONTEXT.alert)) {
-      emit({ type: 'bad_signature', code: 'bad_signature', suite: cookie.suite.name, identityKeyId: displayKeyId(msg.identityKeyId), detail: 'downgrade alert' });
+      emit(rq, { type: 'bad_signature', code: 'bad_signature', suite: cookie.suite.name, identityKeyId: displayKeyId(msg.identityKeyId), detail: 'downgrade alert' });
       throw new GatewayError('bad_signature', 'downgrade alert signature does not verify');
     }
     if (equalBytes(original, cookie.clientHelloHash)) throw new GatewayError('malformed_message', 'downgrade alert names the ClientHello the gateway received');
     const offered = wire.parseClientHello(msg.clientHello).offers.map((o) => o.suiteId.toString(16)).join(',');
-    emit({ type: 'downgrade', code: 'downgrade_detected', suite: cookie.suite.name, identityKeyId: displayKeyId(msg.identityKeyId), detail: `client offered [${offered}]` });
+    emit(rq, { type: 'downgrade', code: 'downgrade_detected', suite: cookie.suite.name, identityKeyId: displayKeyId(msg.identityKeyId), detail: `client offered [${offered}]` });
     throw new GatewayError('downgrade_detected', 'the client reports that its suite offer was altered before reaching the gateway');
   }
 
   return {
-    async handle(request: Request, onMessage: MessageHandler): Promise<Response> {
+    async handle(request: Request, onMessage: MessageHandler, options: { readonly source?: string } = {}): Promise<Response> {
       const path = new URL(request.url).pathname;
       const endpoint = path.endsWith('/handshake') ? 'handshake' : path.endsWith('/record') ? 'record' : null;
       if (!endpoint) return new Response('not found', { status: 404 });
       if (request.method !== 'POST') return new Response('method not allowed', { status: 405, headers: { allow: 'POST' } });
-      const progress = { stage: endpoint === 'handshake' ? 'handshake' : 'record' };
+      const rq: InFlight = { source: options.source, stage: endpoint === 'handshake' ? 'handshake' : 'record' };
       try {
         const body = await readBody(request);
         if (endpoint === 'handshake') return await handshake(body);
         const msg = wire.parseRecordEndpointMessage(body);
-        if (msg.type === wire.MessageType.recordRequest) return await resume(msg, onMessage);
-        progress.stage = 'finish';
-        if (msg.type === wire.MessageType.clientFinish) return await finish(msg, onMessage, progress);
-        return await alert(msg);
+        if (msg.type === wire.MessageType.recordRequest) return await resume(rq, msg, onMessage);
+        rq.stage = 'finish';
+        if (msg.type === wire.MessageType.clientFinish) return await finish(rq, msg, onMessage);
+        return await alert(rq, msg);
       } catch (e) {
         // Every failed handshake, in either flight, feeds the detector's failed-handshake rate.
-        if (e instanceof GatewayError && progress.stage !== 'record') emit({ type: 'handshake_failed', code: e.code, detail: progress.stage });
+        if (e instanceof GatewayError && rq.stage !== 'record') emit(rq, { type: 'handshake_failed', code: e.code, detail: rq.stage });
         return errorResponse(e);
       }
     },

@@ -191,7 +191,7 @@ export function createMcpGateway(deps: McpGatewayDeps): McpGateway {
         }
         const source = guard.sourceOf(request);
         const refused = guard.refusal(source);
-        if (route !== 'mcp') return refused ? errorResponse(refused) : await guard.within(source, () => channelServer().handle(request, channelMcp.handler(server)));
+        if (route !== 'mcp') return refused ? errorResponse(refused) : await channelServer().handle(request, channelMcp.handler(server), { source });
         if (refused) throw refused;
         const match = BEARER_RE.exec(request.headers.get('authorization') ?? '');
         const caller = match ? store.authenticateToken(match[1]!) : null;

@@ -3,7 +3,6 @@
  * under `block_downgrade_attempts`). Channel security events are tagged with the source of the
  * request that raised them, so detection can count and block per source.
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
 import type { ChannelEvent, EventSink } from '../channel';
 import { GatewayError } from '../errors';
 
@@ -31,7 +30,6 @@ export interface SourceGuardOptions {
 /** The source guard of one gateway. */
 export function createSourceGuard(options: SourceGuardOptions, clock: () => number) {
   const sourceOf = options.sourceOf ?? (() => 'unknown');
-  const current = new AsyncLocalStorage<string>();
   const sink = options.channelEvents;
   return {
     sourceOf,
@@ -39,12 +37,12 @@ export function createSourceGuard(options: SourceGuardOptions, clock: () => numb
     refusal(source: string): GatewayError | null {
       return options.isBlocked?.(source) ? new GatewayError('downgrade_detected', `requests from ${source.slice(0, 64)} are refused for a while after a downgrade attempt`) : null;
     },
-    /** Runs `fn` with `source` as the source of any channel event it raises. */
-    within<T>(source: string, fn: () => T): T {
-      return sink ? current.run(source, fn) : fn();
-    },
-    /** The sink handed to the channel server: adds the source of the request in flight. */
-    channelSink: (sink ? (e) => sink({ ...e, source: current.getStore() ?? 'unknown' }) : undefined) as EventSink | undefined,
+    /**
+     * The sink handed to the channel server, which tags each event with the `source` its
+     * `handle` was given (explicitly: an AsyncLocalStorage per request cost more than the rest
+     * of the record's bookkeeping).
+     */
+    channelSink: (sink ? (e) => sink({ ...e, source: e.source ?? 'unknown' }) : undefined) as EventSink | undefined,
     /** Reports a bearer token the gateway does not know (unknown, expired or revoked). */
     unknownToken(source: string): void {
       try {
