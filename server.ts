@@ -11,6 +11,7 @@ import { createServer, type RequestListener } from 'node:http';
 import { parseArgs } from 'node:util';
 import next from 'next';
 import { gatewayHolder } from './lib/gateway-holder';
+import { startTrafficWriter } from './lib/gateway-store/traffic-writer';
 import { mountGateway } from './lib/server/gateway-mount';
 
 const { values } = parseArgs({ options: { dev: { type: 'boolean', default: false }, port: { type: 'string', default: process.env.PORT ?? '3000' } } });
@@ -34,6 +35,10 @@ await new Promise<void>((resolve) => {
   });
   server.listen(port, resolve);
 });
+// On PostgreSQL the gateway's traffic batches are written from a worker thread with its own
+// connections, off the thread that answers calls (lib/gateway-store/traffic-writer.ts). The
+// embedded database admits one client, in this thread, so there they stay here.
+if (process.env.DATABASE_URL) gatewayHolder.__pqgateTrafficWriter = startTrafficWriter().write;
 // In development Next.js attaches its hot-reload WebSocket to this server.
 const app = next({ dev, dir: import.meta.dirname, port, httpServer: server });
 await app.prepare();

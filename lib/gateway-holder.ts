@@ -1,6 +1,7 @@
 import type { McpGateway } from '@/gateway/mcp';
 import type { DetectionRuntime } from './detection/detection-runtime';
 import type { PrismaGatewayStore } from './gateway-store/prisma-gateway-store';
+import type { TrafficWrite } from './gateway-store/traffic-writer';
 
 /** The process's gateway and what it runs on. */
 export interface GatewayRuntime {
@@ -14,4 +15,8 @@ export interface GatewayRuntime {
  * instrumentation and route handlers separately, and the product's server (server.ts) runs
  * outside the bundle altogether. Type imports only, so the server loads nothing else from here.
  */
-export const gatewayHolder = globalThis as typeof globalThis & { __pqgateGateway?: Promise<GatewayRuntime> };
+export const gatewayHolder = globalThis as typeof globalThis & {
+  __pqgateGateway?: Promise<GatewayRuntime>;
+  /** Installed by server.ts on PostgreSQL: traffic batches are written off the request thread. */
+  __pqgateTrafficWriter?: TrafficWrite;
+};

@@ -1,13 +1,14 @@
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { PublicKeyRecord } from '@/gateway/channel';
 import { getCryptoProvider, toHex } from '@/gateway/crypto';
 import type { Caller, GatewayStore, ListedTool, TrafficEvent, UpstreamConfig } from '@/gateway/mcp/store';
 import type { PolicySnapshot } from '@/gateway/policy/snapshot';
+import { gatewayHolder } from '../gateway-holder';
 import { activeSigningKeyVersions, DatabaseTicketKeyRing, loadGatewaySigningKeys } from '../keys/gateway-keys';
 import { buildCompiledState, type CompiledState } from './build-snapshot';
 import { bumpGatewayEpoch, onGatewayEpoch, readGatewayEpoch } from './gateway-epoch';
 import { recordToolList } from './record-tool-list';
 import { recordTraffic } from './record-traffic';
-import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 
 /** The SHA-256 of an API token, hex: how tokens are stored and looked up. */
 export function apiTokenHash(token: string): string {
@@ -116,10 +117,15 @@ export class PrismaGatewayStore implements GatewayStore {
 
   async recordTraffic(events: readonly TrafficEvent[]): Promise<void> {
     this.trafficObserver?.(events);
-    // Detection and each step of the write take milliseconds on a full batch; the gateway answers
-    // calls in between instead of after all of them (on the embedded database, queries run on this thread).
-    await yieldToEventLoop();
-    return recordTraffic(events, this.state.upstreamIds);
+    const { upstreamIds } = this.state;
+    const writeHere = async () => {
+      // Detection and each step of the write take milliseconds on a full batch; the gateway answers
+      // calls in between instead of after all of them (on the embedded database, queries run on this thread).
+      await yieldToEventLoop();
+      return recordTraffic(events, upstreamIds);
+    };
+    const writer = gatewayHolder.__pqgateTrafficWriter;
+    return writer ? writer(events, upstreamIds, writeHere) : writeHere();
   }
 
   async recordToolList(upstream: string, tools: readonly ListedTool[]): Promise<void> {

@@ -1,0 +1,86 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TrafficEvent } from '@/gateway/mcp/store';
+
+// The traffic writer thread on PostgreSQL (when PQGATE_TEST_DATABASE_URL is set): batches written
+// by the worker's own client land like batches written in place, and a worker that cannot run
+// hands its batches back to be written in place.
+const baseUrl = process.env.PQGATE_TEST_DATABASE_URL;
+if (!baseUrl && process.env.PQGATE_REQUIRE_POSTGRES === '1') throw new Error('PQGATE_REQUIRE_POSTGRES=1 but PQGATE_TEST_DATABASE_URL is not set: start PostgreSQL (see .ci/run)');
+const name = `pqgate_writer_${randomBytes(6).toString('hex')}`;
+const dir = mkdtempSync(join(tmpdir(), 'pqgate-writer-pg-'));
+let url: string | undefined;
+if (baseUrl) {
+  const admin = new pg.Client({ connectionString: baseUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const target = new URL(baseUrl);
+  target.pathname = `/${name}`;
+  url = target.toString();
+  process.env.DATABASE_URL = url;
+  process.env.PQGATE_DATA_DIR = dir;
+  process.env.PQGATE_SECRETS_FILE = join(dir, 'secrets.env');
+}
+
+function event(identityId: string, tool: string, decision: 'allow' | 'deny', time: number): TrafficEvent {
+  return { time, identityId, upstream: 'clinic', method: 'tools/call', tool, decision, code: decision === 'allow' ? 'allowed' : 'below_floor', rule: 'tool clinic/read_chart', suite: 'hybrid-xwing-mldsa65', transport: 'pq', requestId: `r-${time}`, latencyMs: 1, epoch: 1 };
+}
+
+describe.skipIf(!url)('traffic writer thread on PostgreSQL', async () => {
+  const { closeDatabase, db, ensureMigrated } = await import('../db');
+  const { ensureGatewayKeys } = await import('../keys/gateway-keys');
+  const { startTrafficWriter } = await import('./traffic-writer');
+  let identityId = '';
+  let upstreamIds = new Map<string, string>();
+
+  beforeAll(async () => {
+    await ensureMigrated();
+    await ensureGatewayKeys();
+    const upstream = await db.upstream.create({ data: { slug: 'clinic', name: 'Clinic', transport: 'http', url: 'http://127.0.0.1:1/mcp', labels: [] } });
+    upstreamIds = new Map([['clinic', upstream.id]]);
+    identityId = (await db.identity.create({ data: { name: 'ehr-agent', owner: 'clinic' } })).id;
+  });
+  afterAll(async () => {
+    await closeDatabase();
+    const admin = new pg.Client({ connectionString: baseUrl });
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.end();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('writes batches from its own thread: discovery edges, last use and one audit event per decision', async () => {
+    const writer = startTrafficWriter();
+    const inPlace = () => Promise.reject(new Error('the worker was running: nothing should be written in place'));
+    const t = Date.UTC(2026, 10, 25, 12);
+    await Promise.all([
+      writer.write([event(identityId, 'read_chart', 'allow', t), event(identityId, 'read_chart', 'deny', t + 1)], upstreamIds, inPlace),
+      writer.write([event(identityId, 'read_chart', 'allow', t + 2)], upstreamIds, inPlace),
+    ]);
+    await writer.close();
+    const edge = await db.discoveryEdge.findFirstOrThrow({ where: { subject: identityId, toolName: 'read_chart' }, select: { calls: true, allowed: true, refused: true } });
+    expect(edge).toEqual({ calls: 3, allowed: 2, refused: 1 });
+    expect((await db.identity.findUniqueOrThrow({ where: { id: identityId }, select: { lastSuite: true } })).lastSuite).toBe('hybrid-xwing-mldsa65');
+    // Two batches in flight at once take the log's lock in either order; each lands whole.
+    const audit = await db.auditEvent.findMany({ where: { action: 'gateway.tools/call' }, orderBy: { seq: 'asc' }, select: { decision: true, requestId: true } });
+    expect(audit.map((a) => a.requestId).sort()).toEqual([`r-${t}`, `r-${t + 1}`, `r-${t + 2}`]);
+    expect(audit.map((a) => a.decision).sort()).toEqual(['allow', 'allow', 'deny']);
+    const first = audit.findIndex((a) => a.requestId === `r-${t}`);
+    expect(audit[first + 1]?.requestId).toBe(`r-${t + 1}`);
+  });
+
+  it('writes a batch in place, and says so, when its thread cannot run', async () => {
+    const said: string[] = [];
+    const writer = startTrafficWriter({ thread: new URL('./no-such-thread.ts', import.meta.url), onError: (m) => said.push(m) });
+    let inPlace = 0;
+    await writer.write([event(identityId, 'ping', 'allow', Date.now())], upstreamIds, async () => void inPlace++);
+    expect(inPlace).toBe(1);
+    expect(said.join('\n')).toMatch(/pqgate traffic writer: worker (failed|exited).*writing 1 batch\(es\) on the main thread/);
+    await writer.close();
+  });
+});
