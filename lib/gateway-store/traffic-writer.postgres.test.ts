@@ -80,7 +80,12 @@ describe.skipIf(!url)('traffic writer thread on PostgreSQL', async () => {
     let inPlace = 0;
     await writer.write([event(identityId, 'ping', 'allow', Date.now())], upstreamIds, async () => void inPlace++);
     expect(inPlace).toBe(1);
-    expect(said.join('\n')).toMatch(/pqgate traffic writer: worker (failed|exited).*writing 1 batch\(es\) on the main thread/);
+    expect(said.join('\n')).toMatch(/pqgate traffic writer: worker (failed|exited).*writing 1 batch\(es\) and the next minute's batches on the main thread/);
+    // The next batch is written in place at once, without starting (and losing) another worker.
+    said.length = 0;
+    await writer.write([event(identityId, 'ping', 'allow', Date.now())], upstreamIds, async () => void inPlace++);
+    expect(inPlace).toBe(2);
+    expect(said).toEqual([]);
     await writer.close();
   });
 });

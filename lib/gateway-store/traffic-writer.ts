@@ -40,6 +40,9 @@ function bootCode(): string {
   return `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(require('node:worker_threads').workerData.thread); });`;
 }
 
+/** How long batches are written in place after the worker failed, before a new one is tried. */
+const RESPAWN_AFTER_MS = 60_000;
+
 interface Pending {
   resolve(): void;
   reject(e: Error): void;
@@ -55,6 +58,8 @@ export function startTrafficWriter(options: { onError?: (message: string) => voi
   const onError = options.onError ?? console.error;
   const thread = options.thread ?? new URL('./traffic-writer-thread.ts', import.meta.url);
   let worker: Worker | undefined;
+  /** After a worker failed, batches are written in place until then (no respawn per batch). */
+  let inPlaceUntil = 0;
   let nextId = 0;
   const pending = new Map<number, Pending>();
   const inFlight = new Set<Promise<void>>();
@@ -72,7 +77,8 @@ export function startTrafficWriter(options: { onError?: (message: string) => voi
     const gone = (why: string) => {
       if (worker !== w) return;
       worker = undefined;
-      if (pending.size) onError(`pqgate traffic writer: ${why}; writing ${pending.size} batch(es) on the main thread`);
+      inPlaceUntil = Date.now() + RESPAWN_AFTER_MS;
+      onError(`pqgate traffic writer: ${why}; writing ${pending.size ? `${pending.size} batch(es) and ` : ''}the next minute's batches on the main thread`);
       for (const p of pending.values()) p.retry();
       pending.clear();
     };
@@ -83,6 +89,7 @@ export function startTrafficWriter(options: { onError?: (message: string) => voi
 
   return {
     write(events, upstreamIds, writeHere) {
+      if (!worker && Date.now() < inPlaceUntil) return writeHere();
       const w = (worker ??= spawn());
       const id = ++nextId;
       const done = new Promise<void>((resolve, reject) => {
