@@ -37,7 +37,7 @@ await new Promise<void>((resolve) => {
 });
 // On PostgreSQL the gateway's traffic batches are written from a worker thread with its own
 // connections, off the thread that answers calls (lib/gateway-store/traffic-writer.ts). The
-// embedded database admits one client, in this thread, so there they stay here.
+// embedded database admits one client, in this thread, so with it they are written here.
 if (process.env.DATABASE_URL) gatewayHolder.__pqgateTrafficWriter = startTrafficWriter().write;
 // In development Next.js attaches its hot-reload WebSocket to this server.
 const app = next({ dev, dir: import.meta.dirname, port, httpServer: server });

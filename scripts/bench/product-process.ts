@@ -48,6 +48,8 @@ const env: NodeJS.ProcessEnv = {
   ADMIN_EMAIL: 'bench@pqgate.local',
   ADMIN_PASSWORD: randomBytes(18).toString('base64url'),
 };
+// Never the caller's own database: the product gets a fresh one (PGlite here, or one created below).
+delete env.DATABASE_URL;
 ensureLocalSecrets(env);
 const postgres = process.env.BENCH_DATABASE_URL;
 let database: string | undefined;
