@@ -51,6 +51,12 @@ const env: NodeJS.ProcessEnv = {
 // Never the caller's own database: the product gets a fresh one (PGlite here, or one created below).
 delete env.DATABASE_URL;
 ensureLocalSecrets(env);
+// First the build (it exits on failure), then the database, so a failed build leaves none behind.
+// Build output goes to stderr too.
+const log = console.log;
+console.log = console.error;
+buildIfNeeded(root, env);
+console.log = log;
 const postgres = process.env.BENCH_DATABASE_URL;
 let database: string | undefined;
 if (postgres) {
@@ -71,17 +77,13 @@ async function onServer(url: string, sql: string): Promise<void> {
     await client.end();
   }
 }
-// Build output goes to stderr too.
-const log = console.log;
-console.log = console.error;
-buildIfNeeded(root, env);
-console.log = log;
 
 const [node, seedArgs] = tsx('scripts/bench/seed-bench-product.ts', process.argv.slice(2));
 const seeded = spawnSync(node, seedArgs, { cwd: root, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
 const token = /pqgate-bench token (\S+)/.exec(seeded.stdout ?? '')?.[1];
 if (seeded.status !== 0 || !token) {
   console.error(`pqgate-bench: seeding the product database failed (exit ${seeded.status})`);
+  if (postgres && database) await onServer(postgres, `DROP DATABASE IF EXISTS ${database} WITH (FORCE)`).catch(() => undefined);
   process.exit(1);
 }
 console.log(`pqgate-bench token ${token}`);
