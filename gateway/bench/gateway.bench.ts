@@ -238,7 +238,7 @@ async function main(): Promise<void> {
     if (productPid) pids.product = productPid;
 
     console.log(`tools/call ${CALL.name} over loopback, ${SECONDS} s per cell in ${ROUNDS} alternating rounds, Node ${process.version}, ${cpus().length} cores, load average ${loadavg()[0]!.toFixed(2)}`);
-    console.log('processes: load generator (this one), gateway core (node adapter, in-memory store), relay, product (server.ts, PGlite), upstream (demo inventory)');
+    console.log(`processes: load generator (this one), gateway core (node adapter, in-memory store), relay, product (server.ts, ${process.env.BENCH_DATABASE_URL ? 'PostgreSQL' : 'PGlite'}), upstream (demo inventory)`);
     console.log('CPU columns: client / gateway, relay or product / upstream, per call and as % of one core\n');
     const rows: string[][] = [['path', 'conc.', 'p50 ms', 'p99 ms', 'calls/s', 'p50 added', 'p99 added', 'throughput', 'bars', 'CPU ms/call', 'CPU busy %']];
     let allMet = true;
