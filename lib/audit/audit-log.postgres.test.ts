@@ -1,24 +1,17 @@
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe } from 'vitest';
+import { freshPostgres } from '../db/fresh-postgres';
 
 // The audit log on PostgreSQL (when PQGATE_TEST_DATABASE_URL is set): the 4 writers each have
 // their own client and connection pool, like 4 replicas, and take turns through the row lock.
 const baseUrl = process.env.PQGATE_TEST_DATABASE_URL;
-const name = `pqgate_audit_${randomBytes(6).toString('hex')}`;
 const dir = mkdtempSync(join(tmpdir(), 'pqgate-audit-pg-'));
-let url: string | undefined;
-if (baseUrl) {
-  const admin = new pg.Client({ connectionString: baseUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const target = new URL(baseUrl);
-  target.pathname = `/${name}`;
-  url = target.toString();
+const database = baseUrl ? await freshPostgres(baseUrl, 'pqgate_audit') : undefined;
+const url = database?.url;
+if (url) {
   process.env.DATABASE_URL = url;
   process.env.PQGATE_DATA_DIR = dir;
   process.env.PQGATE_SECRETS_FILE = join(dir, 'secrets.env');
@@ -43,10 +36,7 @@ describe.skipIf(!url)('audit log on PostgreSQL', async () => {
     await Promise.all(clients.map((c) => c.$disconnect()));
     await Promise.all(pools.map((p) => p.end()));
     await closeDatabase();
-    const admin = new pg.Client({ connectionString: baseUrl });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
+    await database?.drop();
     rmSync(dir, { recursive: true, force: true });
   });
   auditLogSuite(async () => {

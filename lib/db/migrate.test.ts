@@ -1,8 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PrismaClient } from '../generated/prisma/client';
 import { openConnection, type Connection } from './connection';
+import { freshPostgres } from './fresh-postgres';
 import { applyMigrations, pendingMigrations, readMigrations } from './migrate';
 
 // Applies the whole committed history to a fresh database of each kind we support, then
@@ -13,25 +12,6 @@ const requirePostgres = process.env.PQGATE_REQUIRE_POSTGRES === '1';
 
 if (requirePostgres && !postgresUrl) {
   throw new Error('PQGATE_REQUIRE_POSTGRES=1 but PQGATE_TEST_DATABASE_URL is not set: start PostgreSQL (see .ci/run)');
-}
-
-async function freshPostgres(url: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `pqgate_test_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const target = new URL(url);
-  target.pathname = `/${name}`;
-  return {
-    url: target.toString(),
-    drop: async () => {
-      const c = new pg.Client({ connectionString: url });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    },
-  };
 }
 
 const kinds: { name: string; open: () => Promise<{ conn: Connection; cleanup(): Promise<void> }> }[] = [

@@ -1,27 +1,19 @@
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TrafficEvent } from '@/gateway/mcp/store';
+import { freshPostgres } from '../db/fresh-postgres';
 
 // The traffic writer thread on PostgreSQL (when PQGATE_TEST_DATABASE_URL is set): batches written
 // by the worker's own client land like batches written in place, and a worker that cannot run
 // hands its batches back to be written in place.
 const baseUrl = process.env.PQGATE_TEST_DATABASE_URL;
 if (!baseUrl && process.env.PQGATE_REQUIRE_POSTGRES === '1') throw new Error('PQGATE_REQUIRE_POSTGRES=1 but PQGATE_TEST_DATABASE_URL is not set: start PostgreSQL (see .ci/run)');
-const name = `pqgate_writer_${randomBytes(6).toString('hex')}`;
 const dir = mkdtempSync(join(tmpdir(), 'pqgate-writer-pg-'));
-let url: string | undefined;
-if (baseUrl) {
-  const admin = new pg.Client({ connectionString: baseUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const target = new URL(baseUrl);
-  target.pathname = `/${name}`;
-  url = target.toString();
+const database = baseUrl ? await freshPostgres(baseUrl, 'pqgate_writer') : undefined;
+const url = database?.url;
+if (url) {
   process.env.DATABASE_URL = url;
   process.env.PQGATE_DATA_DIR = dir;
   process.env.PQGATE_SECRETS_FILE = join(dir, 'secrets.env');
@@ -47,10 +39,7 @@ describe.skipIf(!url)('traffic writer thread on PostgreSQL', async () => {
   });
   afterAll(async () => {
     await closeDatabase();
-    const admin = new pg.Client({ connectionString: baseUrl });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
+    await database?.drop();
     rmSync(dir, { recursive: true, force: true });
   });
 

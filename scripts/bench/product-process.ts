@@ -19,7 +19,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
+import { freshPostgres } from '../../lib/db/fresh-postgres';
 import { ensureLocalSecrets } from '../../lib/local-secrets';
 import { buildIfNeeded } from '../build-if-needed';
 
@@ -57,33 +57,15 @@ const log = console.log;
 console.log = console.error;
 buildIfNeeded(root, env);
 console.log = log;
-const postgres = process.env.BENCH_DATABASE_URL;
-let database: string | undefined;
-if (postgres) {
-  database = `pqgate_bench_${randomBytes(6).toString('hex')}`;
-  await onServer(postgres, `CREATE DATABASE ${database}`);
-  const url = new URL(postgres);
-  url.pathname = `/${database}`;
-  env.DATABASE_URL = url.toString();
-}
-
-/** Runs one statement on the PostgreSQL server of `url`. */
-async function onServer(url: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
+const database = process.env.BENCH_DATABASE_URL ? await freshPostgres(process.env.BENCH_DATABASE_URL, 'pqgate_bench') : undefined;
+if (database) env.DATABASE_URL = database.url;
 
 const [node, seedArgs] = tsx('scripts/bench/seed-bench-product.ts', process.argv.slice(2));
 const seeded = spawnSync(node, seedArgs, { cwd: root, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
 const token = /pqgate-bench token (\S+)/.exec(seeded.stdout ?? '')?.[1];
 if (seeded.status !== 0 || !token) {
   console.error(`pqgate-bench: seeding the product database failed (exit ${seeded.status})`);
-  if (postgres && database) await onServer(postgres, `DROP DATABASE IF EXISTS ${database} WITH (FORCE)`).catch(() => undefined);
+  await database?.drop().catch(() => undefined);
   process.exit(1);
 }
 console.log(`pqgate-bench token ${token}`);
@@ -120,7 +102,7 @@ async function waitForHealth(): Promise<void> {
 
 server.once('exit', async (code) => {
   rmSync(dir, { recursive: true, force: true });
-  if (postgres && database) await onServer(postgres, `DROP DATABASE IF EXISTS ${database} WITH (FORCE)`).catch((e: unknown) => console.error(`pqgate-bench: could not drop ${database}: ${(e as Error).message}`));
+  await database?.drop().catch((e: unknown) => console.error(`pqgate-bench: could not drop the bench database: ${(e as Error).message}`));
   process.exit(code ?? 0);
 });
 process.once('SIGTERM', () => server.kill('SIGTERM'));
