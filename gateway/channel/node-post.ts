@@ -4,9 +4,10 @@
  * through web streams, a Request and a Response per record, which on a small machine costs more
  * than the record's cryptography (gateway/mcp/README.md, "Performance").
  */
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
+import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { GatewayError } from '../errors';
+import { readIncoming } from '../http/read-incoming';
 import type { ChannelPost } from './http';
 import { LIMITS } from './wire';
 
@@ -25,33 +26,10 @@ export function nodePost(options: { idleTimeoutMs?: number } = {}): ChannelPost 
       const target = new URL(url);
       const https = target.protocol === 'https:';
       const req = (https ? httpsRequest : httpRequest)(target, { method: 'POST', agent: https ? agents.https : agents.http, headers: { 'content-type': contentType, 'content-length': body.length } }, (res) => {
-        readLimited(res).then((bytes) => resolve({ status: res.statusCode ?? 0, body: bytes, location: res.headers.location }), reject);
+        readIncoming(res, LIMITS.body, (bytes) => new GatewayError('message_too_large', `body of ${bytes} bytes exceeds ${LIMITS.body}`)).then((bytes) => resolve({ status: res.statusCode ?? 0, body: bytes, location: res.headers.location }), reject);
       });
       req.setTimeout(idleTimeoutMs, () => req.destroy(new Error(`the gateway at ${target.host} sent nothing for ${idleTimeoutMs / 1000} s`)));
       req.once('error', reject);
       req.end(body);
     });
-}
-
-/** The whole body of `res`, refused past the channel's limit (declared or actual). */
-function readLimited(res: IncomingMessage): Promise<Uint8Array> {
-  const declared = Number(res.headers['content-length'] ?? '0');
-  if (declared > LIMITS.body) {
-    res.destroy();
-    return Promise.reject(new GatewayError('message_too_large', `body of ${declared} bytes exceeds ${LIMITS.body}`));
-  }
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    res.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > LIMITS.body) {
-        res.destroy();
-        reject(new GatewayError('message_too_large', `body of more than ${LIMITS.body} bytes`));
-      } else chunks.push(chunk);
-    });
-    res.once('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
-    res.once('error', reject);
-    res.once('close', () => (res.complete ? undefined : reject(new Error('connection closed mid-reply'))));
-  });
 }

@@ -6,6 +6,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
+import { readIncoming } from './read-incoming';
 
 /** A core from web Request to web Response. */
 export type FetchHandler = (request: Request) => Promise<Response>;
@@ -28,13 +29,7 @@ const BUFFERED_BODY_BYTES = 64 * 1024;
 function readDeclaredBody(req: IncomingMessage): Promise<Buffer> | null {
   const declared = req.headers['content-length'];
   if (req.headers['transfer-encoding'] || !declared || !/^\d{1,9}$/.test(declared) || Number(declared) > BUFFERED_BODY_BYTES) return null;
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.once('end', () => resolve(Buffer.concat(chunks)));
-    req.once('error', reject);
-    req.once('close', () => (req.complete ? undefined : reject(new Error('client left mid-body'))));
-  });
+  return readIncoming(req, BUFFERED_BODY_BYTES, (bytes) => new Error(`body of ${bytes} bytes exceeds its declared length`));
 }
 
 function toRequest(req: IncomingMessage, origin: string, signal: AbortSignal, body?: Buffer): Request {
