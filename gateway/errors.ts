@@ -3,6 +3,7 @@
  * closed union; messages say what to do and never carry secrets or key material.
  * (Modelled on jose `util/errors.ts`: one base class, codes as data.)
  */
+import { BufferedResponse } from './http/buffered-response';
 
 /** HTTP status, machine code and default advice for every gateway error code. */
 export const GATEWAY_ERRORS = {
@@ -67,7 +68,7 @@ export function isGatewayError(e: unknown, code?: GatewayErrorCode): e is Gatewa
 export function errorResponse(e: unknown): Response {
   // Anything that is not a GatewayError is a bug: report it opaquely, never echo its message.
   const err = e instanceof GatewayError ? e : new GatewayError('internal_error');
-  return new Response(JSON.stringify({ error: { code: err.code, message: err.message } }), {
+  return new BufferedResponse(JSON.stringify({ error: { code: err.code, message: err.message } }), {
     status: err.status,
     headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
   });

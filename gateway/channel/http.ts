@@ -1,5 +1,6 @@
 /** Small HTTP helpers shared by the channel server and client. */
 import { GatewayError } from '../errors';
+import { BufferedResponse } from '../http/buffered-response';
 import { LIMITS } from './wire';
 
 /** Content type of every channel body. */
@@ -16,7 +17,7 @@ export async function readBody(r: Request | Response, limit: number = LIMITS.bod
 
 /** A binary channel response. */
 export function binaryResponse(body: Uint8Array): Response {
-  return new Response(body as Uint8Array<ArrayBuffer>, { status: 200, headers: { 'content-type': CHANNEL_CONTENT_TYPE, 'cache-control': 'no-store' } });
+  return new BufferedResponse(body, { status: 200, headers: { 'content-type': CHANNEL_CONTENT_TYPE, 'cache-control': 'no-store' } });
 }
 
 /** One POST of the channel client: the status and body of the answer. */

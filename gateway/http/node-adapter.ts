@@ -1,11 +1,13 @@
 /**
  * Runs a `Request → Response` core on a plain `node:http` server (tests, benches, the product's
- * server.ts). The few lines hono's node adapter needs: build a web Request from the incoming
- * message, stream the Response back, and abort the Request when the client goes away.
+ * server.ts). What hono's node adapter does: a web Request over the incoming message (built
+ * lazily, incoming-request.ts), the Response streamed back, and the Request's signal aborted when
+ * the client goes away.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Readable } from 'node:stream';
+import { BufferedResponse } from './buffered-response';
+import { incomingRequest, type IncomingRequest } from './incoming-request';
 import { readIncoming } from './read-incoming';
 
 /** A core from web Request to web Response. */
@@ -32,26 +34,13 @@ function readDeclaredBody(req: IncomingMessage): Promise<Buffer> | null {
   return readIncoming(req, BUFFERED_BODY_BYTES, (bytes) => new Error(`body of ${bytes} bytes exceeds its declared length`));
 }
 
-function toRequest(req: IncomingMessage, origin: string, signal: AbortSignal, body?: Buffer): Request {
-  const headers = new Headers();
-  for (const [k, v] of Object.entries(req.headers)) {
-    if (Array.isArray(v)) for (const x of v) headers.append(k, x);
-    else if (v !== undefined) headers.set(k, v);
-  }
-  const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
-  return new Request(new URL(req.url ?? '/', origin), {
-    method: req.method,
-    headers,
-    signal,
-    ...(body ? { body } : hasBody ? { body: Readable.toWeb(req) as ReadableStream<Uint8Array>, duplex: 'half' } : {}),
-  } as RequestInit);
-}
-
 async function send(res: ServerResponse, response: Response): Promise<void> {
   const headers = [...response.headers].flat();
+  const bytes = BufferedResponse.bytesOf(response);
+  // A complete body leaves in one write with its headers (a syscall each costs more than the copy).
+  if (bytes) return void res.writeHead(response.status, [...headers, 'content-length', String(bytes.length)]).end(bytes);
   if (!response.body) return void res.writeHead(response.status, headers).end();
   if (!response.headers.get('content-type')?.startsWith('text/event-stream')) {
-    // A complete body leaves in one write with its headers (a syscall each costs more than the copy).
     const body = new Uint8Array(await response.arrayBuffer());
     return void res.writeHead(response.status, [...headers, 'content-length', String(body.length)]).end(body);
   }
@@ -74,14 +63,21 @@ async function send(res: ServerResponse, response: Response): Promise<void> {
  */
 export function nodeListener(handler: FetchHandler, fallbackHost = '127.0.0.1'): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
-    const aborter = new AbortController();
-    // Only a client that left before the response was complete aborts (an abort allocates).
-    res.once('close', () => {
-      if (!res.writableFinished) aborter.abort();
-    });
     const origin = `http://${req.headers.host ?? fallbackHost}`;
     const body = req.method !== 'GET' && req.method !== 'HEAD' ? readDeclaredBody(req) : null;
-    (body ? body.then((b) => handler(toRequest(req, origin, aborter.signal, b))) : handler(toRequest(req, origin, aborter.signal)))
+    let request: IncomingRequest | undefined;
+    let gone = false;
+    // Only a client that left before the response was complete aborts the request's signal.
+    res.once('close', () => {
+      gone = !res.writableFinished;
+      if (gone) request?.abort();
+    });
+    const answer = (b?: Buffer) => {
+      request = incomingRequest(req, origin, b);
+      if (gone) request.abort();
+      return handler(request);
+    };
+    (body ? body.then(answer) : answer())
       .then((response) => send(res, response))
       .catch(() => {
         if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' }).end('{"error":{"code":"internal_error"}}');

@@ -8,6 +8,7 @@
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import { SUPPORTED_PROTOCOL_VERSIONS } from '@modelcontextprotocol/sdk/types.js';
 import { toHex } from '../crypto';
+import { BufferedResponse } from '../http/buffered-response';
 import { GatewayError } from '../errors';
 import { readJsonRpcBody } from './json-rpc-body';
 import { JSON_RPC, JsonRpcFailure, jsonRpcErrorResponse } from './json-rpc-errors';
@@ -89,7 +90,7 @@ export function createHttpDownstream(deps: HttpDownstreamDeps): HttpDownstream {
         const only = Array.isArray(parsedBody) ? undefined : messages[0];
         if (only && isDirectRequest(only) && acceptedByTransport(request)) {
           const reply = await s.proxy.call(ctx, only, request.signal);
-          return new Response(JSON.stringify(reply), { status: 200, headers: { 'content-type': 'application/json', 'mcp-session-id': sessionId } });
+          return new BufferedResponse(JSON.stringify(reply), { status: 200, headers: { 'content-type': 'application/json', 'mcp-session-id': sessionId } });
         }
         for (const m of messages) {
           if (m.method === 'notifications/cancelled') s.proxy.cancel((m.params as { requestId?: unknown } | undefined)?.requestId, (m.params as { reason?: unknown } | undefined)?.reason);

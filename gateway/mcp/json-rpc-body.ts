@@ -11,10 +11,18 @@ export type BodyResult =
   | { readonly ok: true; readonly value: unknown; readonly messages: readonly Record<string, unknown>[] }
   | { readonly ok: false; readonly error: GatewayError | JsonRpcFailure; readonly id: string | number | null; readonly status: number };
 
-/** Reads at most `limit` bytes of a body, refusing larger ones before buffering them all. */
+/**
+ * Reads at most `limit` bytes of a body, refusing larger ones before buffering them all. A body
+ * with a declared length is read whole: HTTP/1.1 framing (Node's parser, for the node adapter and
+ * for Next.js) ends it there, and the node adapter has it in memory already.
+ */
 export async function readLimited(request: Request, limit: number): Promise<Uint8Array | null> {
-  const declared = Number(request.headers.get('content-length') ?? '0');
-  if (declared > limit) return null;
+  const length = request.headers.get('content-length');
+  if (length !== null && /^\d{1,15}$/.test(length)) {
+    if (Number(length) > limit) return null;
+    const bytes = new Uint8Array(await request.arrayBuffer());
+    return bytes.length > limit ? null : bytes;
+  }
   if (!request.body) return new Uint8Array(0);
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -49,13 +57,16 @@ export function invalidMessage(m: unknown): string | undefined {
   return 'a message needs a method (request or notification) or exactly one of result and error (response)';
 }
 
+// Stateless between calls (no `stream` option), so one serves every request.
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
 /** Reads, parses and checks a POST body. */
 export async function readJsonRpcBody(request: Request, limit: number): Promise<BodyResult> {
   const bytes = await readLimited(request, limit);
   if (!bytes) return { ok: false, error: new GatewayError('body_too_large', `request body exceeds ${limit} bytes`), id: null, status: 413 };
   let value: unknown;
   try {
-    value = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+    value = JSON.parse(strictUtf8.decode(bytes));
   } catch {
     return { ok: false, error: new JsonRpcFailure(JSON_RPC.parseError, 'Parse error: the body is not valid JSON'), id: null, status: 400 };
   }

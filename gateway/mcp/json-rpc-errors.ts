@@ -4,6 +4,7 @@
  * gateway's own codes live in that range (docs/protocol.md, "MCP over the channel").
  */
 import { GATEWAY_ERRORS, GatewayError, type GatewayErrorCode } from '../errors';
+import { BufferedResponse } from '../http/buffered-response';
 
 /** JSON-RPC error codes the gateway produces. */
 export const JSON_RPC = {
@@ -62,7 +63,7 @@ export function jsonRpcError(id: string | number | null, failure: JsonRpcFailure
 export function jsonRpcErrorResponse(e: unknown, options: { id?: string | number | null; status?: number; headers?: Record<string, string> } = {}): Response {
   const failure = toJsonRpcFailure(e);
   const status = options.status ?? (e instanceof GatewayError ? e.status : e instanceof JsonRpcFailure ? 400 : 500);
-  return new Response(JSON.stringify(jsonRpcError(options.id ?? null, failure)), {
+  return new BufferedResponse(JSON.stringify(jsonRpcError(options.id ?? null, failure)), {
     status,
     headers: { 'content-type': 'application/json', 'cache-control': 'no-store', ...options.headers },
   });

@@ -1,0 +1,92 @@
+/**
+ * A web `Response` whose whole body is known when it is made: a JSON-RPC reply, a channel
+ * record. undici turns a body into a web stream at construction and reads it back through that
+ * stream (about 13 µs a response, on the path of every tool call, DESIGN §8); this one keeps the
+ * bytes, hands them to the node adapter as they are (`bytesOf`) and builds a stream only for a
+ * reader that asks for `body`. Everything else is undici's Response.
+ */
+
+const utf8 = new TextDecoder();
+const encoder = new TextEncoder();
+
+/** A Response over bytes in memory. */
+export class BufferedResponse extends Response {
+  readonly #bytes: Uint8Array;
+  #stream: ReadableStream<Uint8Array<ArrayBuffer>> | undefined;
+  #used = false;
+
+  constructor(body: string | Uint8Array, init?: ResponseInit) {
+    super(null, init);
+    this.#bytes = typeof body === 'string' ? encoder.encode(body) : body;
+  }
+
+  /** A JSON response, as `Response.json` makes one. */
+  static override json(data: unknown, init?: ResponseInit): BufferedResponse {
+    const headers = new Headers(init?.headers);
+    if (!headers.has('content-type')) headers.set('content-type', 'application/json');
+    return new BufferedResponse(JSON.stringify(data), { ...init, headers });
+  }
+
+  override get body(): ReadableStream<Uint8Array<ArrayBuffer>> {
+    if (!this.#stream) {
+      const bytes = this.#take();
+      this.#stream = new ReadableStream<Uint8Array<ArrayBuffer>>({
+        start(controller) {
+          controller.enqueue(bytes as Uint8Array<ArrayBuffer>);
+          controller.close();
+        },
+      });
+    }
+    return this.#stream;
+  }
+
+  override get bodyUsed(): boolean {
+    return this.#used && (!this.#stream || this.#stream.locked);
+  }
+
+  /** The body, once (the Fetch standard's "body is unusable" after a read). */
+  #take(): Uint8Array {
+    if (this.#used) throw new TypeError('Body is unusable: Body has already been read');
+    this.#used = true;
+    return this.#bytes;
+  }
+
+  #read(): Uint8Array {
+    if (this.#stream) throw new TypeError('Body is unusable: read it from `body`, which was already taken');
+    return this.#take();
+  }
+
+  override async arrayBuffer(): Promise<ArrayBuffer> {
+    const bytes = this.#read();
+    return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+  }
+
+  override async bytes(): Promise<Uint8Array<ArrayBuffer>> {
+    return new Uint8Array(await this.arrayBuffer());
+  }
+
+  override async text(): Promise<string> {
+    return utf8.decode(this.#read());
+  }
+
+  override async json(): Promise<unknown> {
+    return JSON.parse(await this.text());
+  }
+
+  override async blob(): Promise<Blob> {
+    return new Blob([await this.arrayBuffer()], { type: this.headers.get('content-type') ?? '' });
+  }
+
+  override clone(): BufferedResponse {
+    if (this.#used) throw new TypeError('Response.clone: Body has already been consumed.');
+    return new BufferedResponse(this.#bytes, { status: this.status, statusText: this.statusText, headers: this.headers });
+  }
+
+  /**
+   * For adapters: the body of `response` if it is a BufferedResponse nobody has read, taken
+   * without a stream; undefined otherwise (read it as any Response).
+   */
+  static bytesOf(response: Response): Uint8Array | undefined {
+    return response instanceof BufferedResponse && !response.#used ? response.#take() : undefined;
+  }
+}
