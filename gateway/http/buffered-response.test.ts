@@ -33,11 +33,22 @@ describe('BufferedResponse', () => {
     expect(BufferedResponse.bytesOf(r)).toBeUndefined();
   });
 
+  it('asking for body reads nothing: a reader method still gets the bytes (as undici\'s do)', async () => {
+    const r = new BufferedResponse('abc');
+    expect(r.body).not.toBeNull();
+    expect(await r.text()).toBe('abc');
+    expect(r.bodyUsed).toBe(true);
+    await expect(r.arrayBuffer()).rejects.toThrow(TypeError);
+  });
+
   it('hands its bytes to an adapter once, and nothing for other responses', async () => {
     const r = new BufferedResponse('x');
     expect(BufferedResponse.bytesOf(r)).toEqual(new TextEncoder().encode('x'));
     expect(BufferedResponse.bytesOf(r)).toBeUndefined();
     expect(BufferedResponse.bytesOf(new Response('y'))).toBeUndefined();
+    const asked = new BufferedResponse('z');
+    void asked.body;
+    expect(BufferedResponse.bytesOf(asked)).toBeUndefined();
   });
 
   it('json() sets the content type unless given', async () => {

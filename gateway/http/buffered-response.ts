@@ -9,10 +9,18 @@
 const utf8 = new TextDecoder();
 const encoder = new TextEncoder();
 
+/**
+ * How an adapter takes the bytes. A registered symbol, not a private field: the product's
+ * gateway core is bundled by Next.js while server.ts loads the adapter from source, so the two
+ * hold different copies of this class.
+ */
+const TAKE = Symbol.for('pqgate.BufferedResponse.take');
+
 /** A Response over bytes in memory. */
 export class BufferedResponse extends Response {
   readonly #bytes: Uint8Array;
   #stream: ReadableStream<Uint8Array<ArrayBuffer>> | undefined;
+  /** The body was read (a reader method, the stream, or an adapter took it). */
   #used = false;
 
   constructor(body: string | Uint8Array, init?: ResponseInit) {
@@ -27,21 +35,25 @@ export class BufferedResponse extends Response {
     return new BufferedResponse(JSON.stringify(data), { ...init, headers });
   }
 
+  /** The body as a stream that yields the bytes when read (asking for it reads nothing yet). */
   override get body(): ReadableStream<Uint8Array<ArrayBuffer>> {
-    if (!this.#stream) {
-      const bytes = this.#take();
-      this.#stream = new ReadableStream<Uint8Array<ArrayBuffer>>({
-        start(controller) {
-          controller.enqueue(bytes as Uint8Array<ArrayBuffer>);
+    this.#stream ??= new ReadableStream<Uint8Array<ArrayBuffer>>(
+      {
+        pull: (controller) => {
+          controller.enqueue(this.#take() as Uint8Array<ArrayBuffer>);
           controller.close();
         },
-      });
-    }
+        cancel: () => {
+          this.#used = true;
+        },
+      },
+      { highWaterMark: 0 },
+    );
     return this.#stream;
   }
 
   override get bodyUsed(): boolean {
-    return this.#used && (!this.#stream || this.#stream.locked);
+    return this.#used;
   }
 
   /** The body, once (the Fetch standard's "body is unusable" after a read). */
@@ -51,13 +63,18 @@ export class BufferedResponse extends Response {
     return this.#bytes;
   }
 
-  #read(): Uint8Array {
-    if (this.#stream) throw new TypeError('Body is unusable: read it from `body`, which was already taken');
-    return this.#take();
+  /** The whole body, through the stream if someone has asked for it. */
+  async #read(): Promise<Uint8Array> {
+    if (!this.#stream) return this.#take();
+    if (this.#used || this.#stream.locked) throw new TypeError('Body is unusable: Body has already been read');
+    const reader = this.#stream.getReader();
+    const { value } = await reader.read();
+    reader.releaseLock();
+    return value ?? new Uint8Array(0);
   }
 
   override async arrayBuffer(): Promise<ArrayBuffer> {
-    const bytes = this.#read();
+    const bytes = await this.#read();
     return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
   }
 
@@ -66,7 +83,7 @@ export class BufferedResponse extends Response {
   }
 
   override async text(): Promise<string> {
-    return utf8.decode(this.#read());
+    return utf8.decode(await this.#read());
   }
 
   override async json(): Promise<unknown> {
@@ -78,15 +95,22 @@ export class BufferedResponse extends Response {
   }
 
   override clone(): BufferedResponse {
-    if (this.#used) throw new TypeError('Response.clone: Body has already been consumed.');
+    if (this.#used || this.#stream?.locked) throw new TypeError('Response.clone: Body has already been consumed.');
     return new BufferedResponse(this.#bytes, { status: this.status, statusText: this.statusText, headers: this.headers });
   }
 
+  /** For adapters (through {@link BufferedResponse.bytesOf}). */
+  [TAKE](): Uint8Array | undefined {
+    return this.#used || this.#stream ? undefined : this.#take();
+  }
+
   /**
-   * For adapters: the body of `response` if it is a BufferedResponse nobody has read, taken
-   * without a stream; undefined otherwise (read it as any Response).
+   * For adapters: the body of `response` if it is a BufferedResponse (of any copy of this module)
+   * whose body nobody has touched, taken without a stream; undefined otherwise (read it as any
+   * Response).
    */
   static bytesOf(response: Response): Uint8Array | undefined {
-    return response instanceof BufferedResponse && !response.#used ? response.#take() : undefined;
+    const take = (response as Response & { [TAKE]?: () => Uint8Array | undefined })[TAKE];
+    return typeof take === 'function' ? take.call(response) : undefined;
   }
 }

@@ -108,6 +108,15 @@ describe('the responses it writes', () => {
     expect(await res.json()).toEqual({ ok: true });
   });
 
+  it('writes a BufferedResponse whose body stream was already asked for (the generic way)', async () => {
+    const origin = await serve(async () => {
+      const r = new BufferedResponse('touched', { headers: { 'content-type': 'text/plain' } });
+      void r.body;
+      return r;
+    });
+    expect(await (await fetch(origin)).text()).toBe('touched');
+  });
+
   it('streams an event stream as its events are produced', async () => {
     let push!: (s: string) => void;
     const origin = await serve(async () => {
