@@ -10,6 +10,8 @@
 import { createServer, type RequestListener } from 'node:http';
 import { parseArgs } from 'node:util';
 import next from 'next';
+import { connectionHolder } from './lib/db/connection-holder';
+import { startDatabaseThread } from './lib/db/database-thread';
 import { gatewayHolder } from './lib/gateway-holder';
 import { startTrafficWriter } from './lib/gateway-store/traffic-writer';
 import { mountGateway } from './lib/server/gateway-mount';
@@ -35,10 +37,17 @@ await new Promise<void>((resolve) => {
   });
   server.listen(port, resolve);
 });
-// On PostgreSQL the gateway's traffic batches are written from a worker thread with its own
-// connections, off the thread that answers calls (lib/gateway-store/traffic-writer.ts). The
-// embedded database admits one client, in this thread, so with it they are written here.
+// The gateway's traffic batches are written off the thread that answers calls. On PostgreSQL a
+// worker thread with its own connections writes them (lib/gateway-store/traffic-writer.ts). The
+// embedded database admits one client, so it moves to a thread of its own, which the console's
+// queries reach through a driver adapter and which writes the batches itself
+// (lib/db/database-thread.ts).
 if (process.env.DATABASE_URL) gatewayHolder.__pqgateTrafficWriter = startTrafficWriter().write;
+else {
+  const database = startDatabaseThread();
+  connectionHolder.__pqgateDbConnection = database.connection;
+  gatewayHolder.__pqgateTrafficWriter = database.write;
+}
 // In development Next.js attaches its hot-reload WebSocket to this server.
 const app = next({ dev, dir: import.meta.dirname, port, httpServer: server });
 await app.prepare();

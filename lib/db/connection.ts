@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
+import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import pg from 'pg';
 
@@ -17,7 +18,7 @@ export interface Connection {
   kind: 'pglite' | 'postgres';
   /** Where it is, without credentials: a folder or host/database. */
   location: string;
-  adapter: PrismaPGlite | PrismaPg;
+  adapter: SqlDriverAdapterFactory;
   sql: SqlRunner;
   /** Runs `fn` on one physical connection (session-level locks need that on a pool). */
   session<T>(fn: (sql: SqlRunner) => Promise<T>): Promise<T>;

@@ -1,6 +1,7 @@
 import { env } from '../env';
 import { PrismaClient } from '../generated/prisma/client';
 import { openConnection, type Connection } from './connection';
+import { connectionHolder } from './connection-holder';
 import { applyMigrations, type MigrationReport } from './migrate';
 
 export type { PrismaClient } from '../generated/prisma/client';
@@ -18,7 +19,10 @@ const holder = globalThis as typeof globalThis & { __pqgateDb?: Database };
 
 function open(): Database {
   const e = env();
-  const connection = openConnection({ databaseUrl: e.DATABASE_URL, dataDir: e.PQGATE_DATA_DIR });
+  // server.ts installs the embedded database's own thread; a DATABASE_URL (from a .env file
+  // Next.js loaded after server.ts looked) still wins.
+  const installed = e.DATABASE_URL ? undefined : connectionHolder.__pqgateDbConnection;
+  const connection = installed ?? openConnection({ databaseUrl: e.DATABASE_URL, dataDir: e.PQGATE_DATA_DIR });
   const prisma = new PrismaClient({ adapter: connection.adapter });
   return { connection, prisma };
 }

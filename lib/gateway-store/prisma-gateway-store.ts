@@ -120,7 +120,8 @@ export class PrismaGatewayStore implements GatewayStore {
     const { upstreamIds } = this.state;
     const writeHere = async () => {
       // Detection and each step of the write take milliseconds on a full batch; the gateway answers
-      // calls in between instead of after all of them (on the embedded database, queries run on this thread).
+      // calls in between instead of after all of them (with the embedded database opened in this
+      // thread, as `next start` alone does, its queries run here too).
       await yieldToEventLoop();
       return recordTraffic(events, upstreamIds);
     };

@@ -4,16 +4,14 @@
  * (discovery edges, 500 audit leaves, the audit transaction, often a checkpoint signature): at
  * 1,000+ calls a second that is a third of a core taken from the gateway (gateway/mcp/README.md).
  *
- * Started by server.ts on PostgreSQL only: the embedded database lives in the main thread and
- * allows one client. A batch the worker cannot take (it failed to start, or died before
+ * Started by server.ts on PostgreSQL only: the embedded database admits one client, so there
+ * its own thread writes the batches (lib/db/database-thread.ts). A batch the worker cannot take (it failed to start, or died before
  * answering) is written on the calling thread instead: nothing is dropped for want of a worker
  * (a batch the worker had already committed when it died would be written twice).
  */
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { TrafficEvent } from '@/gateway/mcp/store';
+import { spawnTsWorker } from '../server/ts-worker';
 import type { WriteReply, WriteRequest } from './traffic-writer-thread';
 
 /**
@@ -27,17 +25,6 @@ export interface TrafficWriter {
   readonly write: TrafficWrite;
   /** Waits for the batches in flight, then stops the thread. */
   close(): Promise<void>;
-}
-
-/**
- * The worker's first lines: register tsx's loader, then import the thread's TypeScript. (Node 20
- * does not apply an `--import tsx` in a worker's execArgv to the worker's own entry file.)
- */
-function bootCode(): string {
-  // tsx's ESM API (its file in tsx 4's package layout), located from this module so the worker
-  // does not depend on the working directory.
-  const tsx = pathToFileURL(join(dirname(createRequire(import.meta.url).resolve('tsx/package.json')), 'dist/esm/api/index.mjs')).href;
-  return `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(require('node:worker_threads').workerData.thread); });`;
 }
 
 /** How long batches are written in place after the worker failed, before a new one is tried. */
@@ -65,7 +52,7 @@ export function startTrafficWriter(options: { onError?: (message: string) => voi
   const inFlight = new Set<Promise<void>>();
 
   function spawn(): Worker {
-    const w = new Worker(bootCode(), { eval: true, workerData: { thread: thread.href } });
+    const w = spawnTsWorker(thread);
     w.on('message', (reply: WriteReply) => {
       const p = pending.get(reply.id);
       pending.delete(reply.id);
