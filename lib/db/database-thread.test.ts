@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TrafficEvent } from '@/gateway/mcp/store';
+import { clinicCall, seedClinic } from '../gateway-store/traffic-test-data';
 
 // The embedded database on its own thread, as server.ts runs it: the console's Prisma client
 // reaches PGlite in the worker through the forwarding driver adapter, and the worker writes the
@@ -21,10 +21,6 @@ connectionHolder.__pqgateDbConnection = thread.connection;
 const { closeDatabase, db, dbConnection, ensureMigrated } = await import('.');
 const { ensureGatewayKeys } = await import('../keys/gateway-keys');
 
-function event(identityId: string, decision: 'allow' | 'deny', time: number): TrafficEvent {
-  return { time, identityId, upstream: 'clinic', method: 'tools/call', tool: 'read_chart', decision, code: decision === 'allow' ? 'allowed' : 'below_floor', rule: 'tool clinic/read_chart', suite: 'hybrid-xwing-mldsa65', transport: 'pq', requestId: `r-${time}`, latencyMs: 1, epoch: 1 };
-}
-
 describe('the embedded database on its own thread', () => {
   let identityId = '';
   let upstreamIds = new Map<string, string>();
@@ -33,9 +29,7 @@ describe('the embedded database on its own thread', () => {
     const report = await ensureMigrated();
     expect(report.applied.length).toBeGreaterThan(0);
     await ensureGatewayKeys();
-    const upstream = await db.upstream.create({ data: { slug: 'clinic', name: 'Clinic', transport: 'http', url: 'http://127.0.0.1:1/mcp', labels: [] } });
-    upstreamIds = new Map([['clinic', upstream.id]]);
-    identityId = (await db.identity.create({ data: { name: 'ehr-agent', owner: 'clinic' } })).id;
+    ({ identityId, upstreamIds } = await seedClinic(db));
   });
   afterAll(async () => {
     await closeDatabase();
@@ -74,7 +68,7 @@ describe('the embedded database on its own thread', () => {
   it('writes traffic batches in the worker: edges and one audit event per decision', async () => {
     const t = Date.UTC(2026, 10, 25, 12);
     const inPlace = () => Promise.reject(new Error('nothing is written in place'));
-    await Promise.all([thread.write([event(identityId, 'allow', t), event(identityId, 'deny', t + 1)], upstreamIds, inPlace), thread.write([event(identityId, 'allow', t + 2)], upstreamIds, inPlace)]);
+    await Promise.all([thread.write([clinicCall(identityId, 'read_chart', 'allow', t), clinicCall(identityId, 'read_chart', 'deny', t + 1)], upstreamIds, inPlace), thread.write([clinicCall(identityId, 'read_chart', 'allow', t + 2)], upstreamIds, inPlace)]);
     expect(await db.discoveryEdge.findFirstOrThrow({ where: { subject: identityId, toolName: 'read_chart' }, select: { calls: true, allowed: true, refused: true } })).toEqual({ calls: 3, allowed: 2, refused: 1 });
     const audit = await db.auditEvent.findMany({ where: { action: 'gateway.tools/call' }, select: { requestId: true } });
     expect(audit.map((a) => a.requestId).sort()).toEqual([`r-${t}`, `r-${t + 1}`, `r-${t + 2}`]);

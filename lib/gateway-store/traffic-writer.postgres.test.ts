@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TrafficEvent } from '@/gateway/mcp/store';
 import { freshPostgres } from '../db/fresh-postgres';
+import { clinicCall, seedClinic } from './traffic-test-data';
 
 // The traffic writer thread on PostgreSQL (when PQGATE_TEST_DATABASE_URL is set): batches written
 // by the worker's own client land like batches written in place, and a worker that cannot run
@@ -19,10 +19,6 @@ if (url) {
   process.env.PQGATE_SECRETS_FILE = join(dir, 'secrets.env');
 }
 
-function event(identityId: string, tool: string, decision: 'allow' | 'deny', time: number): TrafficEvent {
-  return { time, identityId, upstream: 'clinic', method: 'tools/call', tool, decision, code: decision === 'allow' ? 'allowed' : 'below_floor', rule: 'tool clinic/read_chart', suite: 'hybrid-xwing-mldsa65', transport: 'pq', requestId: `r-${time}`, latencyMs: 1, epoch: 1 };
-}
-
 describe.skipIf(!url)('traffic writer thread on PostgreSQL', async () => {
   const { closeDatabase, db, ensureMigrated } = await import('../db');
   const { ensureGatewayKeys } = await import('../keys/gateway-keys');
@@ -33,9 +29,7 @@ describe.skipIf(!url)('traffic writer thread on PostgreSQL', async () => {
   beforeAll(async () => {
     await ensureMigrated();
     await ensureGatewayKeys();
-    const upstream = await db.upstream.create({ data: { slug: 'clinic', name: 'Clinic', transport: 'http', url: 'http://127.0.0.1:1/mcp', labels: [] } });
-    upstreamIds = new Map([['clinic', upstream.id]]);
-    identityId = (await db.identity.create({ data: { name: 'ehr-agent', owner: 'clinic' } })).id;
+    ({ identityId, upstreamIds } = await seedClinic(db));
   });
   afterAll(async () => {
     await closeDatabase();
@@ -48,8 +42,8 @@ describe.skipIf(!url)('traffic writer thread on PostgreSQL', async () => {
     const inPlace = () => Promise.reject(new Error('the worker was running: nothing should be written in place'));
     const t = Date.UTC(2026, 10, 25, 12);
     await Promise.all([
-      writer.write([event(identityId, 'read_chart', 'allow', t), event(identityId, 'read_chart', 'deny', t + 1)], upstreamIds, inPlace),
-      writer.write([event(identityId, 'read_chart', 'allow', t + 2)], upstreamIds, inPlace),
+      writer.write([clinicCall(identityId, 'read_chart', 'allow', t), clinicCall(identityId, 'read_chart', 'deny', t + 1)], upstreamIds, inPlace),
+      writer.write([clinicCall(identityId, 'read_chart', 'allow', t + 2)], upstreamIds, inPlace),
     ]);
     await writer.close();
     const edge = await db.discoveryEdge.findFirstOrThrow({ where: { subject: identityId, toolName: 'read_chart' }, select: { calls: true, allowed: true, refused: true } });
@@ -67,12 +61,12 @@ describe.skipIf(!url)('traffic writer thread on PostgreSQL', async () => {
     const said: string[] = [];
     const writer = startTrafficWriter({ thread: new URL('./no-such-thread.ts', import.meta.url), onError: (m) => said.push(m) });
     let inPlace = 0;
-    await writer.write([event(identityId, 'ping', 'allow', Date.now())], upstreamIds, async () => void inPlace++);
+    await writer.write([clinicCall(identityId, 'ping', 'allow', Date.now())], upstreamIds, async () => void inPlace++);
     expect(inPlace).toBe(1);
     expect(said.join('\n')).toMatch(/pqgate traffic writer: worker (failed|exited).*writing 1 batch\(es\) and the next minute's batches on the main thread/);
     // The next batch is written in place at once, without starting (and losing) another worker.
     said.length = 0;
-    await writer.write([event(identityId, 'ping', 'allow', Date.now())], upstreamIds, async () => void inPlace++);
+    await writer.write([clinicCall(identityId, 'ping', 'allow', Date.now())], upstreamIds, async () => void inPlace++);
     expect(inPlace).toBe(2);
     expect(said).toEqual([]);
     await writer.close();
