@@ -5,7 +5,7 @@ import { channelAlert } from './channel-alerts';
 import { createDetector } from './detector';
 import { createHandshakeBurstDetector } from './handshake-burst';
 import { identityRefusal } from './identity-refusals';
-import { createLatencySpikeDetector } from './latency-spike';
+import { createLatencySpikeDetector, RollingMedian } from './latency-spike';
 import { createPqFallbackDetector } from './pq-fallback';
 import { suiteStrength, weakerStrength } from './suite-strength';
 import type { SourcedChannelEvent } from './types';
@@ -188,5 +188,23 @@ describe('blocklist', () => {
     expect(b.blockedUntil('unknown')).toBeNull();
     now = T0 + 1000;
     expect(b.blockedUntil('203.0.113.9')).toBeNull();
+  });
+});
+
+describe('RollingMedian', () => {
+  it('is the median of the last `size` samples, as sorting the window would give', () => {
+    const m = new RollingMedian(7);
+    const all: number[] = [];
+    let x = 12345;
+    for (let i = 0; i < 500; i++) {
+      x = (x * 1103515245 + 12345) % 2 ** 31;
+      const v = (x % 50) + (i % 97 === 0 ? 1000 : 0);
+      m.add(v);
+      all.push(v);
+      const window = all.slice(-7).sort((a, b) => a - b);
+      const mid = window.length >> 1;
+      expect(m.median()).toBe(window.length % 2 ? window[mid] : (window[mid - 1]! + window[mid]!) / 2);
+      expect(m.count).toBe(window.length);
+    }
   });
 });

@@ -12,9 +12,51 @@ export interface LatencySpikeOptions {
   readonly minExcessMs?: number;
 }
 
-function median(sorted: readonly number[]): number {
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+/**
+ * The last `size` samples and their median. Every traffic event passes through here on the thread
+ * that answers calls, so a sample costs a binary search and a shift of at most `size` numbers in
+ * place, not a copy and a sort of the window (which was 5-7 ms a batch of 750 calls).
+ */
+export class RollingMedian {
+  /** Samples in arrival order, as a ring. */
+  readonly #ring: number[] = [];
+  #next = 0;
+  /** The same samples, sorted. */
+  readonly #sorted: number[] = [];
+
+  constructor(readonly size: number) {}
+
+  get count(): number {
+    return this.#sorted.length;
+  }
+
+  add(value: number): void {
+    if (this.#ring.length < this.size) this.#ring.push(value);
+    else {
+      const old = this.#ring[this.#next]!;
+      this.#ring[this.#next] = value;
+      this.#next = (this.#next + 1) % this.size;
+      this.#sorted.splice(this.#lowerBound(old), 1);
+    }
+    this.#sorted.splice(this.#lowerBound(value), 0, value);
+  }
+
+  median(): number {
+    const s = this.#sorted;
+    const mid = s.length >> 1;
+    return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+  }
+
+  #lowerBound(value: number): number {
+    let lo = 0;
+    let hi = this.#sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.#sorted[mid]! < value) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
 }
 
 /**
@@ -26,14 +68,14 @@ export function createLatencySpikeDetector(options: LatencySpikeOptions = {}) {
   const minSamples = options.minSamples ?? 20;
   const factor = options.factor ?? 4;
   const minExcessMs = options.minExcessMs ?? 250;
-  const samples = new Map<string, number[]>();
+  const samples = new Map<string, RollingMedian>();
   return (e: TrafficEvent): AlertSignal | null => {
     if (e.latencyMs === undefined || e.upstreamError) return null;
-    const list = samples.get(e.upstream) ?? [];
-    samples.set(e.upstream, list);
+    let list = samples.get(e.upstream);
+    if (!list) samples.set(e.upstream, (list = new RollingMedian(window)));
     let signal: AlertSignal | null = null;
-    if (list.length >= minSamples) {
-      const baseline = median([...list].sort((a, b) => a - b));
+    if (list.count >= minSamples) {
+      const baseline = list.median();
       if (e.latencyMs > baseline * factor && e.latencyMs - baseline >= minExcessMs) {
         signal = {
           kind: 'latency_spike',
@@ -43,12 +85,11 @@ export function createLatencySpikeDetector(options: LatencySpikeOptions = {}) {
           at: e.time,
           upstream: e.upstream,
           ...(e.identityId ? { identityId: e.identityId } : {}),
-          details: { latencyMs: Math.round(e.latencyMs), baselineMs: Math.round(baseline), samples: list.length, ...(e.tool ? { tool: e.tool } : {}), requestId: e.requestId },
+          details: { latencyMs: Math.round(e.latencyMs), baselineMs: Math.round(baseline), samples: list.count, ...(e.tool ? { tool: e.tool } : {}), requestId: e.requestId },
         };
       }
     }
-    list.push(e.latencyMs);
-    if (list.length > window) list.shift();
+    list.add(e.latencyMs);
     return signal;
   };
 }
