@@ -15,7 +15,7 @@
  * shows where time goes.
  *
  * Run: npx tsx gateway/bench/gateway.bench.ts
- *   BENCH_SECONDS      time per cell (default 3; each round also stops after 50 000 calls)
+ *   BENCH_SECONDS      time per cell (default 8; each round also stops after 50 000 calls)
  *   BENCH_PATHS        letters of the paths besides (a) to measure, e.g. "c" or "d,e" (default: all)
  *   BENCH_GATEWAY_NODE_OPTIONS  extra node flags for the gateway core's process, e.g.
  *                      "--cpu-prof --cpu-prof-dir=/tmp/pqgate-prof" to profile it
@@ -35,7 +35,7 @@ import { toHex } from '../crypto';
 import { channelClient } from '../mcp/testing/fixture';
 import { fetchWithOwnSignal } from '../mcp/upstream-http';
 
-const SECONDS = Number(process.env.BENCH_SECONDS ?? '3');
+const SECONDS = Number(process.env.BENCH_SECONDS ?? '8');
 /** Each cell's time is split over rounds that alternate the paths, so load from elsewhere on the machine hits all of them alike. */
 const ROUNDS = 4;
 const MAX_CALLS_PER_ROUND = 50_000;
