@@ -1,6 +1,6 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { PublicKeyRecord } from '@/gateway/channel';
-import { getCryptoProvider, toHex } from '@/gateway/crypto';
+import { getCryptoProvider, toHex, type CryptoProvider } from '@/gateway/crypto';
 import type { Caller, GatewayStore, ListedTool, TrafficEvent, UpstreamConfig } from '@/gateway/mcp/store';
 import type { PolicySnapshot } from '@/gateway/policy/snapshot';
 import { gatewayHolder } from '../gateway-holder';
@@ -10,9 +10,15 @@ import { bumpGatewayEpoch, onGatewayEpoch, readGatewayEpoch } from './gateway-ep
 import { recordToolList } from './record-tool-list';
 import { recordTraffic } from './record-traffic';
 
+const encoder = new TextEncoder();
+// SHA-256 is the same function whichever provider computes it, so it is looked up once: every
+// bearer call hashes its token, and selecting the provider reads the environment each time.
+let sha256: ReturnType<CryptoProvider['hash']> | undefined;
+
 /** The SHA-256 of an API token, hex: how tokens are stored and looked up. */
 export function apiTokenHash(token: string): string {
-  return toHex(getCryptoProvider().hash('SHA-256').digest(new TextEncoder().encode(token)));
+  sha256 ??= getCryptoProvider().hash('SHA-256');
+  return toHex(sha256.digest(encoder.encode(token)));
 }
 
 /**
