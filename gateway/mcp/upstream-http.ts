@@ -10,6 +10,7 @@
  */
 import { request as httpRequest, Agent as HttpAgent, type ClientRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest, Agent as HttpsAgent } from 'node:https';
+import { urlToHttpOptions } from 'node:url';
 import { GatewayError } from '../errors';
 import { JsonRpcFailure, toJsonRpcFailure } from './json-rpc-errors';
 
@@ -37,6 +38,8 @@ export function createHttpForwarder(deps: HttpForwarderDeps): HttpForwarder & { 
   const https = deps.url.protocol === 'https:';
   const agent = https ? new HttpsAgent({ keepAlive: true, maxSockets: 256 }) : new HttpAgent({ keepAlive: true, maxSockets: 256 });
   const send = https ? httpsRequest : httpRequest;
+  // Request options from the URL once: given a URL, node:http converts it on every request.
+  const target = urlToHttpOptions(deps.url);
   let nextId = 0;
 
   const unavailable = (why: string) => toJsonRpcFailure(new GatewayError('upstream_unavailable', `upstream ${deps.slug} is unavailable (${why})`));
@@ -54,7 +57,7 @@ export function createHttpForwarder(deps: HttpForwarderDeps): HttpForwarder & { 
     if (protocolVersion) headers['mcp-protocol-version'] = protocolVersion;
     let req!: ClientRequest;
     const response = new Promise<IncomingMessage>((resolve, reject) => {
-      req = send(deps.url, { method: 'POST', agent, headers }, resolve);
+      req = send({ ...target, method: 'POST', agent, headers }, resolve);
       req.once('error', reject);
       req.end(body);
     });
