@@ -4,7 +4,9 @@
  * from the message and its already-read body; anything else (`body`, `clone()`, `formData()`, …)
  * builds undici's Request once and delegates to it. undici's Request with a body and a signal
  * costs about 30 µs and a web stream per request, on the path of every tool call (DESIGN §8);
- * the gateway core needs none of it for a tool call. `instanceof Request` holds.
+ * the gateway core needs none of it for a tool call. `instanceof Request` holds; one thing does
+ * not: undici's `new Request(request)` reads undici's own internal state, so copy it with
+ * `request.clone()` instead.
  */
 import type { IncomingMessage } from 'node:http';
 import { Readable } from 'node:stream';
