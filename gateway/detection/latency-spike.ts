@@ -70,7 +70,7 @@ export function createLatencySpikeDetector(options: LatencySpikeOptions = {}) {
   const minExcessMs = options.minExcessMs ?? 250;
   const samples = new Map<string, RollingMedian>();
   return (e: TrafficEvent): AlertSignal | null => {
-    if (e.latencyMs === undefined || e.upstreamError) return null;
+    if (e.latencyMs === undefined || !Number.isFinite(e.latencyMs) || e.upstreamError) return null;
     let list = samples.get(e.upstream);
     if (!list) samples.set(e.upstream, (list = new RollingMedian(window)));
     let signal: AlertSignal | null = null;
