@@ -1,20 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe } from 'vitest';
-import { freshPostgres } from '../db/fresh-postgres';
+import { postgresTestDatabase } from '../db/postgres-test-database';
 
 // The audit log on PostgreSQL (when PQGATE_TEST_DATABASE_URL is set): the 4 writers each have
 // their own client and connection pool, like 4 replicas, and take turns through the row lock.
-const baseUrl = process.env.PQGATE_TEST_DATABASE_URL;
-const dir = mkdtempSync(join(tmpdir(), 'pqgate-audit-pg-'));
-const database = baseUrl ? await freshPostgres(baseUrl, 'pqgate_audit') : undefined;
+const database = await postgresTestDatabase('pqgate_audit');
 const url = database?.url;
-if (url) {
-  process.env.DATABASE_URL = url;
-  process.env.PQGATE_DATA_DIR = dir;
-  process.env.PQGATE_SECRETS_FILE = join(dir, 'secrets.env');
+if (database) {
   process.env.PQGATE_AUDIT_CHECKPOINT_EVENTS = '4';
   process.env.PQGATE_AUDIT_CHECKPOINT_SECONDS = '3600';
 }
@@ -37,7 +29,6 @@ describe.skipIf(!url)('audit log on PostgreSQL', async () => {
     await Promise.all(pools.map((p) => p.end()));
     await closeDatabase();
     await database?.drop();
-    rmSync(dir, { recursive: true, force: true });
   });
   auditLogSuite(async () => {
     for (let i = 0; i < 4; i++) {

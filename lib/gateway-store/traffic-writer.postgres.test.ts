@@ -1,23 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freshPostgres } from '../db/fresh-postgres';
+import { postgresTestDatabase } from '../db/postgres-test-database';
 import { clinicCall, seedClinic } from './traffic-test-data';
 
 // The traffic writer thread on PostgreSQL (when PQGATE_TEST_DATABASE_URL is set): batches written
 // by the worker's own client land like batches written in place, and a worker that cannot run
 // hands its batches back to be written in place.
-const baseUrl = process.env.PQGATE_TEST_DATABASE_URL;
-if (!baseUrl && process.env.PQGATE_REQUIRE_POSTGRES === '1') throw new Error('PQGATE_REQUIRE_POSTGRES=1 but PQGATE_TEST_DATABASE_URL is not set: start PostgreSQL (see .ci/run)');
-const dir = mkdtempSync(join(tmpdir(), 'pqgate-writer-pg-'));
-const database = baseUrl ? await freshPostgres(baseUrl, 'pqgate_writer') : undefined;
+const database = await postgresTestDatabase('pqgate_writer');
 const url = database?.url;
-if (url) {
-  process.env.DATABASE_URL = url;
-  process.env.PQGATE_DATA_DIR = dir;
-  process.env.PQGATE_SECRETS_FILE = join(dir, 'secrets.env');
-}
 
 describe.skipIf(!url)('traffic writer thread on PostgreSQL', async () => {
   const { closeDatabase, db, ensureMigrated } = await import('../db');
@@ -34,7 +23,6 @@ describe.skipIf(!url)('traffic writer thread on PostgreSQL', async () => {
   afterAll(async () => {
     await closeDatabase();
     await database?.drop();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   it('writes batches from its own thread: discovery edges, last use and one audit event per decision', async () => {
