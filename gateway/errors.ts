@@ -27,6 +27,8 @@ export const GATEWAY_ERRORS = {
   ticket_expired: { status: 401, advice: 'The session ticket expired; perform a new handshake.' },
   bad_record: { status: 401, advice: 'A record failed authentication; the session must be re-established.' },
   replay: { status: 401, advice: 'The record was replayed or arrived too far out of order; send a new request.' },
+  store_unavailable: { status: 503, advice: 'The gateway could not reach its database, so it processed nothing; retry in a moment.' },
+  outcome_unknown: { status: 502, advice: 'Check whether the request took effect before retrying it: it was not sent again, so that it cannot run twice.' },
   provider_unavailable: { status: 500, advice: 'The requested crypto provider is not available in this runtime; use PQGATE_CRYPTO_PROVIDER=auto or noble.' },
   invalid_argument: { status: 500, advice: 'The gateway was called with invalid arguments; this is a bug in the caller.' },
   internal_error: { status: 500, advice: 'The gateway failed unexpectedly; retry, and report it if it persists.' },
@@ -36,7 +38,7 @@ export const GATEWAY_ERRORS = {
   policy_denied: { status: 403, advice: 'The policy refused this request; the message says which floor applies and how to comply.' },
   upstream_unavailable: { status: 502, advice: 'The gateway keeps serving other servers; retry later, or check the server on the Servers page.' },
   upstream_timeout: { status: 504, advice: 'The upstream server is slow or stuck; retry later, or ask an admin to raise the upstream timeout.' },
-} as const satisfies Record<string, { status: 400 | 401 | 403 | 404 | 413 | 500 | 502 | 504; advice: string }>;
+} as const satisfies Record<string, { status: 400 | 401 | 403 | 404 | 413 | 500 | 502 | 503 | 504; advice: string }>;
 
 /** Closed union of stable error codes. */
 export type GatewayErrorCode = keyof typeof GATEWAY_ERRORS;
@@ -46,10 +48,14 @@ export class GatewayError extends Error {
   override readonly name = 'GatewayError';
   readonly code: GatewayErrorCode;
 
-  /** @param message extra detail, safe to show (no secrets); the code's advice is appended. */
-  constructor(code: GatewayErrorCode, message?: string) {
+  /**
+   * @param message extra detail, safe to show (no secrets); the code's advice is appended unless
+   *   `options.advice` is false (a message that already carries it, e.g. read back from the wire).
+   * @param options.cause the failure this one stands for (e.g. what made an outcome unknown).
+   */
+  constructor(code: GatewayErrorCode, message?: string, options: { readonly cause?: unknown; readonly advice?: false } = {}) {
     const advice = GATEWAY_ERRORS[code].advice;
-    super(message ? `${message}. ${advice}` : advice);
+    super(!message ? advice : options.advice === false ? message : `${message}. ${advice}`, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
   }
 

@@ -1,6 +1,11 @@
 /**
  * The client library: `connect()` performs the handshake, and the returned session encrypts
  * requests and decrypts responses, re-handshaking when the ticket expires or is refused.
+ *
+ * A request is never sealed twice on the word of an answer that does not prove it was not run
+ * (docs/protocol.md §7.2): the same record bytes may be posted again (the gateway accepts a
+ * record at most once), but a request is sealed anew, under a new session, only when the
+ * caller marks it idempotent.
  */
 import { getCryptoProvider, getSuite, identityFitsSuite, meetsMinimum, SUITES, toHex, wipe, type CryptoProvider, type Suite } from '../crypto';
 import { GATEWAY_ERRORS, GatewayError, type GatewayErrorCode } from '../errors';
@@ -10,7 +15,7 @@ import { CHANNEL_CONTENT_TYPE, fetchPost } from './http';
 import { displayKeyId, loadKeyPair, type KeyPair, type LoadedKey, type PublicKeyRecord } from './identity';
 import { deriveTrafficKeys, SIGNATURE_CONTEXT, transcriptHash, type TrafficKeys } from './key-schedule';
 import { nodePost } from './node-post';
-import { C2S, openRecord, S2C, sealRecord } from './record';
+import { C2S, openReply, sealRecord } from './record';
 import * as wire from './wire';
 
 /** Options of `connect`. */
@@ -40,8 +45,13 @@ export interface ChannelSessionInfo {
 
 /** An established (or establishing) channel session. */
 export interface ChannelSession {
-  /** Sends `body` on `route` and returns the decrypted reply. */
-  request(route: string, body: Uint8Array): Promise<Uint8Array>;
+  /**
+   * Sends `body` on `route` and returns the decrypted reply.
+   * @param options.idempotent the request may run twice without harm: when its first attempt's
+   *   fate is unknown it is sent again under a new session instead of failing with `outcome_unknown`.
+   * @throws GatewayError `outcome_unknown` when the request may have run and was not sent again.
+   */
+  request(route: string, body: Uint8Array, options?: { readonly idempotent?: boolean }): Promise<Uint8Array>;
   /** The current session; changes after a re-handshake. */
   info(): ChannelSessionInfo;
   /** Number of full handshakes performed so far. */
@@ -58,7 +68,28 @@ interface Established {
   nextSeq: number;
 }
 
-const RETRY_CODES: readonly GatewayErrorCode[] = ['ticket_expired', 'ticket_invalid', 'cookie_expired', 'cookie_invalid'];
+/** Answers after which the session cannot go on; a new handshake follows. */
+const SESSION_LOST: readonly GatewayErrorCode[] = ['ticket_expired', 'ticket_invalid', 'cookie_expired', 'cookie_invalid', 'replay', 'bad_record'];
+
+/** Answers after which the very same record bytes are posted again (at most once is the gateway's job). */
+const TRANSIENT_STATUS = new Set([502, 503, 504]);
+/** Pauses before posting the same record again, after a network failure or a transient answer. */
+const REPOST_DELAYS_MS = [100, 500, 2000];
+
+/** The client re-handshakes this long before its ticket expires, so records do not meet an expired ticket. */
+const EXPIRY_MARGIN_MS = 60_000;
+
+/** A failure the gateway authenticated: sealed in a refusal record under the session's keys. */
+function refusal(plaintext: Uint8Array): GatewayError {
+  let parsed: { code?: unknown; message?: unknown } = {};
+  try {
+    parsed = JSON.parse(new TextDecoder().decode(plaintext)) as typeof parsed;
+  } catch {
+    // Falls through to the malformed refusal below.
+  }
+  if ((parsed.code !== 'replay' && parsed.code !== 'ticket_expired') || typeof parsed.message !== 'string') return new GatewayError('malformed_message', 'the gateway sent a refusal this client cannot read');
+  return new GatewayError(parsed.code, `gateway (authenticated): ${parsed.message.slice(0, 300)}`, { advice: false });
+}
 
 /** Turns an error response of the gateway back into a GatewayError with its code. */
 function failure(status: number, body: Uint8Array, location?: string): GatewayError {
@@ -73,7 +104,7 @@ function failure(status: number, body: Uint8Array, location?: string): GatewayEr
   } catch {
     // Not our JSON: keep the generic code.
   }
-  return new GatewayError(code, message);
+  return new GatewayError(code, message, { advice: false });
 }
 
 /**
@@ -107,6 +138,26 @@ export async function connect(url: string, identity: KeyPair, options: ConnectOp
     const res = await doPost(`${base}${path}`, CHANNEL_CONTENT_TYPE, body);
     if (res.status < 200 || res.status > 299) throw failure(res.status, res.body, res.location);
     return res.body;
+  }
+
+  /**
+   * Posts one record, and the same bytes again after a network failure or a 502/503/504: the
+   * gateway accepts a record at most once, so this cannot run a request twice.
+   */
+  async function postRecord(body: Uint8Array): Promise<Uint8Array> {
+    for (let attempt = 0; ; attempt++) {
+      let res: Awaited<ReturnType<typeof doPost>>;
+      try {
+        res = await doPost(`${base}/record`, CHANNEL_CONTENT_TYPE, body);
+      } catch (e) {
+        if (e instanceof GatewayError || attempt >= REPOST_DELAYS_MS.length) throw e;
+        await new Promise((r) => setTimeout(r, REPOST_DELAYS_MS[attempt]));
+        continue;
+      }
+      if (res.status >= 200 && res.status <= 299) return res.body;
+      if (!TRANSIENT_STATUS.has(res.status) || attempt >= REPOST_DELAYS_MS.length) throw failure(res.status, res.body, res.location);
+      await new Promise((r) => setTimeout(r, REPOST_DELAYS_MS[attempt]));
+    }
   }
 
   async function reportDowngrade(state: ClientHelloState, cookie: Uint8Array, sh: Uint8Array): Promise<void> {
@@ -150,12 +201,14 @@ export async function connect(url: string, identity: KeyPair, options: ConnectOp
     const msg = s.ticket
       ? wire.encodeRecordRequest({ ticket: s.ticket, record })
       : wire.encodeClientFinish({ cookie: s.cookie!, sealedFinish: s.sealedFinish!, record });
-    const res = wire.parseRecordResponse(await post('/record', msg));
+    const res = wire.parseRecordResponse(await postRecord(msg));
     if (res.record.seq !== seq || res.record.route !== route) throw new GatewayError('bad_record', 'response does not answer this request');
-    const plaintext = openRecord(provider, s.result.suite, s.keys.s2c, S2C, s.result.sessionId, res.record);
+    const plaintext = openReply(provider, s.result.suite, s.keys.s2c, s.result.sessionId, res);
+    if (res.status === wire.ReplyStatus.refusal) throw refusal(plaintext);
     if (res.ticket.length) {
       s.ticket = res.ticket;
-      s.expiresAt = clock() + res.ticketLifetimeSeconds * 1000;
+      const lifetime = res.ticketLifetimeSeconds * 1000;
+      s.expiresAt = clock() + lifetime - Math.min(EXPIRY_MARGIN_MS, lifetime / 10);
       s.cookie = undefined;
       s.sealedFinish = undefined;
     }
@@ -165,19 +218,25 @@ export async function connect(url: string, identity: KeyPair, options: ConnectOp
   current = await handshake();
 
   return {
-    async request(route: string, body: Uint8Array): Promise<Uint8Array> {
+    async request(route: string, body: Uint8Array, requestOptions: { readonly idempotent?: boolean } = {}): Promise<Uint8Array> {
       if (!(body instanceof Uint8Array)) throw new GatewayError('invalid_argument', 'body must be a Uint8Array');
       if (body.length > wire.LIMITS.payload) throw new GatewayError('message_too_large', `body of ${body.length} bytes exceeds ${wire.LIMITS.payload}`);
       // The gateway only accepts printable-ASCII routes (they are logged as authenticated); fail here, not there.
       if (typeof route !== 'string' || !/^[\x21-\x7e]{1,255}$/.test(route)) throw new GatewayError('invalid_argument', 'route must be 1..255 printable ASCII characters');
       if (!current || clock() >= current.expiresAt) current = await handshake();
+      const session = current;
       try {
-        return await send(current, route, body);
+        return await send(session, route, body);
       } catch (e) {
-        // An expired or refused ticket (or a stale cookie) costs one new handshake, then a retry.
-        if (!(e instanceof GatewayError) || !RETRY_CODES.includes(e.code)) throw e;
-        current = await handshake();
-        return send(current, route, body);
+        const lost = e instanceof GatewayError && SESSION_LOST.includes(e.code);
+        // The session cannot go on: the next request (or this one, if idempotent) gets a new one.
+        if (lost && current === session) current = undefined;
+        if (lost && requestOptions.idempotent) {
+          current ??= await handshake();
+          return send(current, route, body);
+        }
+        if (lost) throw new GatewayError('outcome_unknown', `the gateway may have processed this ${route} request before the answer "${(e as Error).message.slice(0, 300)}"`, { cause: e });
+        throw e;
       }
     },
     info(): ChannelSessionInfo {

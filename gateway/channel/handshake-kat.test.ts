@@ -6,8 +6,8 @@ import { createNobleProvider, fromHex, getSuite, toHex, type SignatureId } from 
 import { PROVIDER_CASES, providerTitle } from '../crypto/test-providers';
 import { openClientFinish, processServerHello, verifyClientFinish } from './handshake';
 import { generateHandshakeKat } from './handshake-kat';
-import { deriveTrafficKeys } from './key-schedule';
-import { C2S, openRecord, S2C } from './record';
+import { deriveReplyKey, deriveTrafficKeys } from './key-schedule';
+import { C2S, openRecord, openReply } from './record';
 import * as wire from './wire';
 
 const path = fileURLToPath(new URL('./vectors/handshake-kat.json', import.meta.url));
@@ -29,7 +29,9 @@ describe('handshake KAT', () => {
       const res = wire.parseRecordResponse(fromHex(c.messages.recordResponse as string));
       const keys = deriveTrafficKeys(provider, suite, fromHex(c.derived.applicationSecret as string));
       expect(Buffer.from(keys.s2c.key).toString('hex')).toBe(c.derived.s2cKey);
-      const pt = openRecord(provider, suite, keys.s2c, S2C, fromHex(c.derived.sessionId as string), res.record);
+      expect(toHex(res.replySalt)).toBe(c.derived.replySalt);
+      expect(toHex(deriveReplyKey(provider, suite, keys.s2c, res.status, res.replySalt, res.ticket).key)).toBe(c.derived.replyKey);
+      const pt = openReply(provider, suite, keys.s2c, fromHex(c.derived.sessionId as string), res);
       expect(Buffer.from(pt).toString('hex')).toBe(c.inputs.response);
     }
   });

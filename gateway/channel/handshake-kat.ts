@@ -6,9 +6,9 @@
 import { concatBytes, createNobleProvider, getSuite, hkdfExpand, hkdfExtract, toHex, utf8, type CryptoProvider } from '../crypto';
 import { createClientFinish, createClientHello, openClientFinish, processServerHello, respondToClientHello, verifyClientFinish, type Random } from './handshake';
 import { generateKeyPair, keyIdOf, loadKeyPair } from './identity';
-import { deriveHandshakeKeys, deriveHandshakeSecret, deriveTrafficKeys } from './key-schedule';
+import { deriveHandshakeKeys, deriveHandshakeSecret, deriveReplyKey, deriveTrafficKeys } from './key-schedule';
 import { InMemoryTicketKeyRing } from './key-ring';
-import { C2S, S2C, sealRecord } from './record';
+import { C2S, sealRecord, sealReply } from './record';
 import { sealState } from './sealed-state';
 import * as wire from './wire';
 
@@ -76,7 +76,6 @@ export async function generateKatCase(suiteName: (typeof KAT_SUITES)[number]) {
   const traffic = deriveTrafficKeys(provider, suite, session.applicationSecret);
   const header = { sessionId: session.sessionId, seq: 0, route: inputs.route };
   const request = sealRecord(provider, suite, traffic.c2s, C2S, header, inputs.request);
-  const response = sealRecord(provider, suite, traffic.s2c, S2C, header, inputs.response);
   const ticketState = wire.encodeTicketState({
     suite,
     sessionId: session.sessionId,
@@ -87,6 +86,9 @@ export async function generateKatCase(suiteName: (typeof KAT_SUITES)[number]) {
     applicationSecret: session.applicationSecret,
   });
   const ticket = await sealState(provider, ring, 'ticket', ticketState.slice(), serverRng);
+  // The gateway draws the reply salt after the ticket nonce, as the live server does.
+  const response = sealReply(provider, suite, traffic.s2c, wire.ReplyStatus.reply, header, inputs.response, serverRng, ticket);
+  const replyKey = deriveReplyKey(provider, suite, traffic.s2c, response.status, response.replySalt, ticket).key;
   const hex = (o: Record<string, Uint8Array | number | string>) =>
     Object.fromEntries(Object.entries(o).map(([k, v]) => [k, v instanceof Uint8Array ? toHex(v) : v]));
   return {
@@ -105,7 +107,7 @@ export async function generateKatCase(suiteName: (typeof KAT_SUITES)[number]) {
       cookie: sealedCookie,
       finishPlaintext: wire.encodeFinishPlaintext(fin),
       clientFinish: wire.encodeClientFinish({ cookie: sealedCookie, sealedFinish, record: request }),
-      recordResponse: wire.encodeRecordResponse({ ticket, ticketLifetimeSeconds: 3600, record: response }),
+      recordResponse: wire.encodeRecordResponse({ ticket, ticketLifetimeSeconds: 3600, ...response }),
     }),
     derived: hex({
       kemSharedSecret: ss,
@@ -121,6 +123,8 @@ export async function generateKatCase(suiteName: (typeof KAT_SUITES)[number]) {
       c2sIv: traffic.c2s.iv,
       s2cKey: traffic.s2c.key,
       s2cIv: traffic.s2c.iv,
+      replySalt: response.replySalt,
+      replyKey,
       cookieState: wire.encodeCookieState(cookie),
       ticketState,
     }),

@@ -6,6 +6,6 @@ export { connect, type ChannelSession, type ChannelSessionInfo, type ConnectOpti
 export type { ChannelEvent, ChannelEventType, EventSink } from './events';
 export { displayKeyId, generateKeyPair, keyIdOf, type IdentityLookup, type KeyPair, type PublicKeyRecord } from './identity';
 export { InMemoryTicketKeyRing, type TicketKey, type TicketKeyRing } from './key-ring';
-export { SlidingWindowReplayGuard, type ReplayGuard } from './record';
+export { LedgerReplayGuard, MemorySeqLedger, type LedgerReplayGuardOptions, type ReplayGuard, type ReplayVerdict, type SeqLedger } from './replay-guard';
 export { createChannelServer, type ChannelServer, type ChannelServerDeps, type MessageHandler, type SessionInfo } from './server';
 export { LIMITS, PROTOCOL_VERSION } from './wire';

@@ -34,6 +34,7 @@ export const LABELS = Object.freeze({
   c2sIv: 'c2s iv',
   s2cKey: 's2c key',
   s2cIv: 's2c iv',
+  replyKey: 'reply key',
   cookieKey: 'cookie key',
   ticketKey: 'ticket key',
 });
@@ -98,7 +99,11 @@ export function deriveSession(provider: CryptoProvider, suite: Suite, hs: Uint8A
   };
 }
 
-/** Record keys per direction: c2s (client to server) and s2c. */
+/**
+ * Record keys per direction: c2s (client to server) and s2c. The s2c `key` is a secret of the
+ * hash's length that no record is sealed under directly: each answer gets its own key from it
+ * and a fresh salt ({@link deriveReplyKey}).
+ */
 export interface TrafficKeys {
   readonly c2s: { key: Uint8Array; iv: Uint8Array };
   readonly s2c: { key: Uint8Array; iv: Uint8Array };
@@ -110,10 +115,22 @@ export function deriveTrafficKeys(provider: CryptoProvider, suite: Suite, applic
   const none = new Uint8Array(0);
   return {
     c2s: { key: expandLabel(h, applicationSecret, LABELS.c2sKey, none, 32), iv: expandLabel(h, applicationSecret, LABELS.c2sIv, none, 12) },
-    s2c: { key: expandLabel(h, applicationSecret, LABELS.s2cKey, none, 32), iv: expandLabel(h, applicationSecret, LABELS.s2cIv, none, 12) },
+    s2c: { key: expandLabel(h, applicationSecret, LABELS.s2cKey, none, h.outputLength), iv: expandLabel(h, applicationSecret, LABELS.s2cIv, none, 12) },
   };
 }
 
+/**
+ * The key of one server-to-client record: `ExpandLabel(s2c_key, "reply key", u8(status) ||
+ * reply_salt || Hash(ticket), 32)`, the hash only when the answer carries a ticket. A fresh salt
+ * per answer means two answers never share key and nonce, even if a request were processed
+ * twice; status and ticket are bound so a refusal cannot pass as a reply and a ticket handed
+ * out cannot be swapped in transit.
+ */
+export function deriveReplyKey(provider: CryptoProvider, suite: Suite, s2c: { key: Uint8Array; iv: Uint8Array }, status: number, salt: Uint8Array, ticket: Uint8Array = new Uint8Array(0)): { key: Uint8Array; iv: Uint8Array } {
+  const h = provider.hash(suite.hash);
+  const context = concatBytes(Uint8Array.of(status), salt, ticket.length ? h.digest(ticket) : new Uint8Array(0));
+  return { key: expandLabel(h, s2c.key, LABELS.replyKey, context, 32), iv: s2c.iv };
+}
 /** Per-purpose subkey of a ring key: cookies and tickets never share an AEAD key. */
 export function deriveRingSubkey(provider: CryptoProvider, ringKey: Uint8Array, purpose: 'cookie' | 'ticket'): Uint8Array {
   const h = provider.hash('SHA-384');

@@ -21,12 +21,14 @@ const flip = (b: Uint8Array, i = 0) => {
 const ID65 = testKey('ML-DSA-65', 21);
 const ID87 = testKey('ML-DSA-87', 22);
 
-async function codeOf(p: Promise<unknown>): Promise<GatewayErrorCode | 'ok'> {
+/** The error's code; for `outcome_unknown`, also the code of the answer that made it unknown. */
+async function codeOf(p: Promise<unknown>): Promise<GatewayErrorCode | `outcome_unknown:${GatewayErrorCode}` | 'ok'> {
   try {
     await p;
     return 'ok';
   } catch (e) {
     if (!(e instanceof GatewayError)) throw e;
+    if (e.code === 'outcome_unknown' && e.cause instanceof GatewayError) return `outcome_unknown:${e.cause.code}`;
     return e.code;
   }
 }
@@ -60,7 +62,9 @@ const cf = (f: (m: wire.ClientFinish) => Partial<wire.ClientFinish>) =>
 const rec = (f: (r: wire.RecordBody) => Partial<wire.RecordBody>) => (m: wire.ClientFinish) => ({ record: { ...m.record, ...f(m.record) } });
 
 describe('tampering with each field fails the handshake with the right code', () => {
-  const cases: [string, HarnessOptions, GatewayErrorCode][] = [
+  // A failure after the first record left the client is `outcome_unknown` for a request that is
+  // not idempotent: the client cannot tell whether a copy of it ran, so it does not send it again.
+  const cases: [string, HarnessOptions, Awaited<ReturnType<typeof codeOf>>][] = [
     ['ClientHello.version', { tamper: onPath('/handshake', (b) => Uint8Array.of(9, ...b.subarray(1))) }, 'unsupported_version'],
     ['ClientHello.type', { tamper: onPath('/handshake', (b) => Uint8Array.of(b[0]!, 5, ...b.subarray(2))) }, 'malformed_message'],
     ['ClientHello.clientNonce', { tamper: ch((m) => ({ ...m, clientNonce: flip(m.clientNonce) })) }, 'bad_signature'],
@@ -78,15 +82,17 @@ describe('tampering with each field fails the handshake with the right code', ()
     ['ServerHello.policy epoch', { tamperResponse: sh((m) => ({ policyEpoch: m.policyEpoch + 1 })) }, 'bad_signature'],
     ['ServerHello.signature', { tamperResponse: sh((m) => ({ signature: flip(m.signature, 100) })) }, 'bad_signature'],
     ['ServerHello.finished', { tamperResponse: sh((m) => ({ finished: flip(m.finished) })) }, 'bad_finished'],
-    ['HandshakeResponse.cookie', { tamperResponse: onPath('/handshake', (b) => { const r = wire.parseHandshakeResponse(b); return wire.encodeHandshakeResponse({ ...r, cookie: flip(r.cookie, 30) }); }) }, 'cookie_invalid'],
-    ['ClientFinish.cookie', { tamper: cf((m) => ({ cookie: flip(m.cookie, 40) })) }, 'cookie_invalid'],
+    ['HandshakeResponse.cookie', { tamperResponse: onPath('/handshake', (b) => { const r = wire.parseHandshakeResponse(b); return wire.encodeHandshakeResponse({ ...r, cookie: flip(r.cookie, 30) }); }) }, 'outcome_unknown:cookie_invalid'],
+    ['ClientFinish.cookie', { tamper: cf((m) => ({ cookie: flip(m.cookie, 40) })) }, 'outcome_unknown:cookie_invalid'],
     ['ClientFinish.sealed finish', { tamper: cf((m) => ({ sealedFinish: flip(m.sealedFinish, 7) })) }, 'bad_finished'],
-    ['ClientFinish.record session id', { tamper: cf(rec((r) => ({ sessionId: flip(r.sessionId) }))) }, 'bad_record'],
-    ['ClientFinish.record sequence', { tamper: cf(rec((r) => ({ seq: r.seq + 1 }))) }, 'bad_record'],
-    ['ClientFinish.record route', { tamper: cf(rec(() => ({ route: 'tools/list' }))) }, 'bad_record'],
-    ['ClientFinish.record ciphertext', { tamper: cf(rec((r) => ({ ciphertext: flip(r.ciphertext, 3) }))) }, 'bad_record'],
-    ['RecordResponse.record ciphertext', { tamperResponse: onPath('/record', (b) => { const m = wire.parseRecordResponse(b); return wire.encodeRecordResponse({ ...m, record: { ...m.record, ciphertext: flip(m.record.ciphertext) } }); }) }, 'bad_record'],
-    ['RecordResponse.record sequence', { tamperResponse: onPath('/record', (b) => { const m = wire.parseRecordResponse(b); return wire.encodeRecordResponse({ ...m, record: { ...m.record, seq: 9 } }); }) }, 'bad_record'],
+    ['ClientFinish.record session id', { tamper: cf(rec((r) => ({ sessionId: flip(r.sessionId) }))) }, 'outcome_unknown:bad_record'],
+    ['ClientFinish.record sequence', { tamper: cf(rec((r) => ({ seq: r.seq + 1 }))) }, 'outcome_unknown:bad_record'],
+    ['ClientFinish.record route', { tamper: cf(rec(() => ({ route: 'tools/list' }))) }, 'outcome_unknown:bad_record'],
+    ['ClientFinish.record ciphertext', { tamper: cf(rec((r) => ({ ciphertext: flip(r.ciphertext, 3) }))) }, 'outcome_unknown:bad_record'],
+    ['RecordResponse.record ciphertext', { tamperResponse: onPath('/record', (b) => { const m = wire.parseRecordResponse(b); return wire.encodeRecordResponse({ ...m, record: { ...m.record, ciphertext: flip(m.record.ciphertext) } }); }) }, 'outcome_unknown:bad_record'],
+    ['RecordResponse.status', { tamperResponse: onPath('/record', (b) => { const m = wire.parseRecordResponse(b); return wire.encodeRecordResponse({ ...m, status: 1 }); }) }, 'outcome_unknown:bad_record'],
+    ['RecordResponse.reply salt', { tamperResponse: onPath('/record', (b) => { const m = wire.parseRecordResponse(b); return wire.encodeRecordResponse({ ...m, replySalt: flip(m.replySalt) }); }) }, 'outcome_unknown:bad_record'],
+    ['RecordResponse.record sequence', { tamperResponse: onPath('/record', (b) => { const m = wire.parseRecordResponse(b); return wire.encodeRecordResponse({ ...m, record: { ...m.record, seq: 9 } }); }) }, 'outcome_unknown:bad_record'],
   ];
   for (const [field, opts, code] of cases) {
     it(`${field} -> ${code}`, async () => {
@@ -189,11 +195,14 @@ describe('records, identities and tickets', () => {
     const s = await connect(URL_BASE, ID65, { trustedGatewayKeys: h.trusted, fetch: capture, provider: h.provider });
     await s.request('r', enc('1'));
     await s.request('r', enc('2'));
+    const seen = h.seen.length;
     for (const b of bodies) {
+      // The refusal is sealed under the session's keys: only the gateway could have sent it.
       const res = await h.fetch(`${URL_BASE}/record`, { method: 'POST', body: b as Uint8Array<ArrayBuffer> });
-      expect(res.status).toBe(401);
-      expect(((await res.json()) as { error: { code: string } }).error.code).toBe('replay');
+      expect(res.status).toBe(200);
+      expect(wire.parseRecordResponse(new Uint8Array(await res.arrayBuffer())).status).toBe(wire.ReplyStatus.refusal);
     }
+    expect(h.seen.length).toBe(seen); // nothing ran again
     expect(h.events.filter((e) => e.type === 'replay')).toHaveLength(2);
     expect(dec(await s.request('r', enc('3')))).toBe('echo:r:3');
   });
@@ -220,10 +229,15 @@ describe('records, identities and tickets', () => {
     const s = await connect(URL_BASE, ID65, { trustedGatewayKeys: h.trusted, fetch: h.fetch, provider: h.provider, clock: () => clientClock.now });
     await s.request('r', enc('1'));
     const first = s.info().sessionId;
-    h.time.now += 61_000; // only the gateway's clock moves: it refuses the ticket, the client retries
-    expect(dec(await s.request('r', enc('2')))).toBe('echo:r:2');
-    expect(s.handshakes()).toBe(2);
+    h.time.now += 61_000; // only the gateway's clock moves: it refuses the ticket (authenticated), unprocessed
+    const seen = h.seen.length;
+    expect(await codeOf(s.request('r', enc('2')))).toBe('outcome_unknown:ticket_expired');
+    expect(h.seen.length).toBe(seen);
     expect(h.events.find((e) => e.type === 'ticket_refused')?.code).toBe('ticket_expired');
+    // An idempotent request is sent again, under a new session.
+    h.time.now += 61_000;
+    expect(dec(await s.request('r', enc('2'), { idempotent: true }))).toBe('echo:r:2');
+    expect(s.handshakes()).toBe(2);
     clientClock.now = h.time.now + 61_000; // now the client knows its ticket is stale
     h.time.now = clientClock.now;
     expect(dec(await s.request('r', enc('3')))).toBe('echo:r:3');
@@ -235,24 +249,48 @@ describe('records, identities and tickets', () => {
     const h = createHarness({ registered: [ID65] });
     const s = await connect(URL_BASE, ID65, { trustedGatewayKeys: h.trusted, fetch: h.fetch, provider: h.provider });
     h.time.now += 31_000;
-    expect(dec(await s.request('r', enc('1')))).toBe('echo:r:1');
+    expect(dec(await s.request('r', enc('1'), { idempotent: true }))).toBe('echo:r:1');
     expect(s.handshakes()).toBe(2);
+    h.time.now += 31_000; // the session is established: a cookie no longer matters
+    expect(dec(await s.request('r', enc('2')))).toBe('echo:r:2');
   });
 
-  it('after a ticket-key rotation old tickets work until the minimum version is raised', async () => {
+  it('after a ticket-key rotation a live session moves to the new key; an idle one is refused once the old key retires', async () => {
     const ring = new InMemoryTicketKeyRing();
     const h = createHarness({ registered: [ID65], keyRing: ring });
+    const live = await connect(URL_BASE, ID65, { trustedGatewayKeys: h.trusted, fetch: h.fetch, provider: h.provider });
+    const idle = await connect(URL_BASE, ID65, { trustedGatewayKeys: h.trusted, fetch: h.fetch, provider: h.provider });
+    await live.request('r', enc('1'));
+    await idle.request('r', enc('1'));
+    ring.rotate();
+    // The answer carries the same session's ticket sealed under the new ring key.
+    expect(dec(await live.request('r', enc('2')))).toBe('echo:r:2');
+    ring.raiseMinimum(2);
+    expect(dec(await live.request('r', enc('3')))).toBe('echo:r:3');
+    expect(live.handshakes()).toBe(1);
+    // The idle session still holds a v1 ticket: unauthenticated ticket_invalid, so only an idempotent request goes again.
+    expect(await codeOf(idle.request('r', enc('2')))).toBe('outcome_unknown:ticket_invalid');
+    expect(h.events.find((e) => e.type === 'ticket_refused')?.code).toBe('ticket_invalid');
+    expect(dec(await idle.request('r', enc('3'), { idempotent: true }))).toBe('echo:r:3');
+    expect(idle.handshakes()).toBe(2);
+  });
+
+  it('a renewed ticket swapped in transit is refused by the client', async () => {
+    const ring = new InMemoryTicketKeyRing();
+    let swap = false;
+    const h = createHarness({
+      registered: [ID65],
+      keyRing: ring,
+      tamperResponse: onPath('/record', (b) => {
+        const m = wire.parseRecordResponse(b);
+        return swap && m.ticket.length ? wire.encodeRecordResponse({ ...m, ticket: flip(m.ticket, 20) }) : b;
+      }),
+    });
     const s = await connect(URL_BASE, ID65, { trustedGatewayKeys: h.trusted, fetch: h.fetch, provider: h.provider });
     await s.request('r', enc('1'));
     ring.rotate();
-    expect(dec(await s.request('r', enc('2')))).toBe('echo:r:2');
-    expect(s.handshakes()).toBe(1);
-    ring.raiseMinimum(2);
-    expect(dec(await s.request('r', enc('3')))).toBe('echo:r:3');
-    expect(s.handshakes()).toBe(2);
-    expect(h.events.find((e) => e.type === 'ticket_refused')?.code).toBe('ticket_invalid');
-    expect(dec(await s.request('r', enc('4')))).toBe('echo:r:4');
-    expect(s.handshakes()).toBe(2);
+    swap = true;
+    expect(await codeOf(s.request('r', enc('2')))).toBe('outcome_unknown:bad_record');
   });
 
   it('a ticket from another key ring is refused and the client recovers', async () => {
@@ -263,7 +301,11 @@ describe('records, identities and tickets', () => {
     const s = await connect(URL_BASE, ID65, { trustedGatewayKeys: a.trusted, fetch: f, provider: a.provider });
     await s.request('r', enc('1'));
     useB = true;
-    expect(dec(await s.request('r', enc('2')))).toBe('echo:r:2');
+    // Unauthenticated and unprovable: a request that is not idempotent is not sent again.
+    expect(await codeOf(s.request('r', enc('2')))).toBe('outcome_unknown:ticket_invalid');
+    expect(b.seen).toHaveLength(0);
+    expect(dec(await s.request('r', enc('3')))).toBe('echo:r:3');
+    expect(dec(await s.request('r', enc('4'), { idempotent: true }))).toBe('echo:r:4');
     expect(s.handshakes()).toBe(2);
   });
 

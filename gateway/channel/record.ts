@@ -1,12 +1,13 @@
 /**
  * Record protection: AEAD per suite, nonce = per-direction IV XOR sequence number, AAD binding
- * protocol version, direction, session id, sequence number and route. Replay protection is a
- * sliding window per session, applied only after a record authenticates.
+ * protocol version, direction, session id, sequence number and route. Server-to-client records
+ * are sealed under a key of their own per answer (`sealReply`). Replay protection
+ * (`replay-guard.ts`) is applied only after a record authenticates.
  */
-import { equalBytes, toHex, type CryptoProvider, type Suite } from '../crypto';
+import { equalBytes, type CryptoProvider, type Suite } from '../crypto';
 import { GatewayError } from '../errors';
-import { AAD_LABEL, recordNonce } from './key-schedule';
-import { recordAad, type RecordBody } from './wire';
+import { AAD_LABEL, deriveReplyKey, recordNonce } from './key-schedule';
+import { recordAad, REPLY_SALT_LENGTH, type RecordBody, type RecordResponse } from './wire';
 
 /** Record direction: 1 client to server, 2 server to client. */
 export type Direction = 1 | 2;
@@ -32,52 +33,33 @@ export function openRecord(provider: CryptoProvider, suite: Suite, keys: { key: 
   return pt;
 }
 
-/** Decides whether a (session, sequence number) pair is fresh, and remembers it if so. */
-export interface ReplayGuard {
-  /** True when fresh (and now recorded); false for a replay or a record older than the window. */
-  accept(sessionId: Uint8Array, seq: number): boolean;
+/** One sealed answer: its status, salt and record, as a RecordResponse carries them. */
+export type SealedReply = Pick<RecordResponse, 'status' | 'replySalt' | 'record'>;
+/** A whole answer as the client checks it: the ticket it carries is bound into the key. */
+export type ReplyToOpen = SealedReply & Pick<RecordResponse, 'ticket'>;
+
+/**
+ * Seals the gateway's answer to request `header.seq` under a key derived from a fresh salt (and
+ * the ticket the answer hands out, if any).
+ * @param random draws the 16-byte salt
+ */
+export function sealReply(provider: CryptoProvider, suite: Suite, s2c: { key: Uint8Array; iv: Uint8Array }, status: RecordResponse['status'], header: Omit<RecordBody, 'ciphertext'>, plaintext: Uint8Array, random: (n: number) => Uint8Array, ticket?: Uint8Array): SealedReply {
+  const replySalt = random(REPLY_SALT_LENGTH);
+  const keys = deriveReplyKey(provider, suite, s2c, status, replySalt, ticket);
+  const record = sealRecord(provider, suite, keys, S2C, header, plaintext);
+  keys.key.fill(0);
+  return { status, replySalt, record };
 }
 
 /**
- * In-memory sliding window (RFC 4303 §3.4.3 style): the highest sequence number seen plus a
- * bitmap of the `window` numbers below it. Sessions are kept in LRU order up to `maxSessions`.
- * Replicas do not share it; a shared store can implement `ReplayGuard` for that.
+ * Opens an answer of the gateway (client side).
+ * @throws GatewayError `bad_record` when it fails authentication (a flipped status included).
  */
-export class SlidingWindowReplayGuard implements ReplayGuard {
-  private readonly sessions = new Map<string, { top: number; bits: bigint }>();
-
-  constructor(
-    readonly window = 64,
-    private readonly maxSessions = 100_000,
-  ) {}
-
-  accept(sessionId: Uint8Array, seq: number): boolean {
-    const id = toHex(sessionId);
-    const s = this.sessions.get(id);
-    const mask = (1n << BigInt(this.window)) - 1n;
-    if (!s) {
-      this.remember(id, { top: seq, bits: 1n });
-      return true;
-    }
-    this.sessions.delete(id);
-    if (seq > s.top) {
-      const shift = seq - s.top;
-      s.bits = shift >= this.window ? 1n : ((s.bits << BigInt(shift)) | 1n) & mask;
-      s.top = seq;
-      this.remember(id, s);
-      return true;
-    }
-    const back = s.top - seq;
-    this.remember(id, s);
-    if (back >= this.window) return false;
-    const bit = 1n << BigInt(back);
-    if (s.bits & bit) return false;
-    s.bits |= bit;
-    return true;
-  }
-
-  private remember(id: string, s: { top: number; bits: bigint }): void {
-    this.sessions.set(id, s);
-    if (this.sessions.size > this.maxSessions) this.sessions.delete(this.sessions.keys().next().value!);
+export function openReply(provider: CryptoProvider, suite: Suite, s2c: { key: Uint8Array; iv: Uint8Array }, sessionId: Uint8Array, reply: ReplyToOpen): Uint8Array {
+  const keys = deriveReplyKey(provider, suite, s2c, reply.status, reply.replySalt, reply.ticket);
+  try {
+    return openRecord(provider, suite, keys, S2C, sessionId, reply.record);
+  } finally {
+    keys.key.fill(0);
   }
 }

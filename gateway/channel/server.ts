@@ -11,7 +11,8 @@ import { binaryResponse, readBody } from './http';
 import { displayKeyId, loadKeyPair, type IdentityLookup, type KeyPair, type LoadedKey } from './identity';
 import { deriveTrafficKeys, SIGNATURE_CONTEXT, transcriptHash, type TrafficKeys } from './key-schedule';
 import type { TicketKeyRing } from './key-ring';
-import { C2S, openRecord, S2C, sealRecord, SlidingWindowReplayGuard, type ReplayGuard } from './record';
+import { C2S, openRecord, sealReply } from './record';
+import { LedgerReplayGuard, MemorySeqLedger, type ReplayGuard } from './replay-guard';
 import { openState, sealState } from './sealed-state';
 import * as wire from './wire';
 
@@ -46,34 +47,44 @@ export interface ChannelServerDeps {
   readonly policyEpoch?: () => number;
   readonly ticketLifetimeSeconds?: number;
   readonly cookieLifetimeSeconds?: number;
+  /** At most once per record (default: within this process only, over an in-memory ledger). */
   readonly replayGuard?: ReplayGuard;
+  /** Sessions kept with their derived keys at most (least recently used leave first). Default 4096. */
+  readonly sessionCacheSize?: number;
 }
 
-const DEP_KEYS = ['keyRing', 'gatewayKeys', 'identities', 'provider', 'clock', 'random', 'events', 'suites', 'minSuite', 'policyEpoch', 'ticketLifetimeSeconds', 'cookieLifetimeSeconds', 'replayGuard'];
+const DEP_KEYS = ['keyRing', 'gatewayKeys', 'identities', 'provider', 'clock', 'random', 'events', 'suites', 'minSuite', 'policyEpoch', 'ticketLifetimeSeconds', 'cookieLifetimeSeconds', 'replayGuard', 'sessionCacheSize'];
 
 /**
  * A session whose ticket this server has opened: its traffic keys are derived once, not per
- * record. `users` counts records in flight, so keys dropped from the cache are wiped only when
- * no record still needs them.
+ * record. Its keys are used only by a holder: `acquire` (synchronous, before any await) makes
+ * one, `release` ends it. Keys are wiped only once the session is dropped from the cache *and*
+ * nobody holds it, and a dropped session cannot be acquired again, so no record ever meets
+ * wiped keys (docs/protocol.md §12).
  */
 interface OpenSession {
   readonly t: Omit<wire.TicketState, 'applicationSecret'>;
   readonly keys: TrafficKeys;
+  /** Kept to re-seal the ticket under a newer ring key (wiped with the keys). */
+  readonly applicationSecret: Uint8Array;
   /** Ring key version the ticket is sealed under. */
   readonly keyVersion: number;
   users: number;
   dropped: boolean;
+  wiped: boolean;
 }
 
 const ticketKeyOf = (ticket: Uint8Array) => Buffer.from(ticket.buffer, ticket.byteOffset, ticket.byteLength).toString('latin1');
 
-/** Sessions kept with their derived keys at most (least recently used leave first). */
-const OPEN_SESSIONS = 4096;
+const NO_TICKET = new Uint8Array(0);
+const encoder = new TextEncoder();
 
 /** The channel server. */
 export interface ChannelServer {
   /** Answers one POST; `source` (the client's address, say) is added to the events it raises. */
   handle(request: Request, onMessage: MessageHandler, options?: { readonly source?: string }): Promise<Response>;
+  /** Stops accepting records and hands the replay guard's reservations back (graceful shutdown). */
+  close(): Promise<void>;
 }
 
 /** One request in progress: where it came from, and how far it got (for `handshake_failed`). */
@@ -95,7 +106,9 @@ export function createChannelServer(deps: ChannelServerDeps): ChannelServer {
   const minSuite = getSuite(deps.minSuite ?? 'classical');
   const ticketLifetime = deps.ticketLifetimeSeconds ?? 3600;
   const cookieLifetime = deps.cookieLifetimeSeconds ?? 30;
-  const replay = deps.replayGuard ?? new SlidingWindowReplayGuard();
+  const replay = deps.replayGuard ?? new LedgerReplayGuard(new MemorySeqLedger(), { clock });
+  const cacheSize = deps.sessionCacheSize ?? 4096;
+  if (!Number.isInteger(cacheSize) || cacheSize < 1) throw new GatewayError('invalid_argument', 'createChannelServer: sessionCacheSize must be a positive integer');
   const gatewayKeys: LoadedKey[] = deps.gatewayKeys.map((k) => loadKeyPair(provider, k));
   const emit = (rq: InFlight, e: Omit<ChannelEvent, 'at' | 'source'>) => {
     if (!deps.events) return;
@@ -139,73 +152,133 @@ export function createChannelServer(deps: ChannelServerDeps): ChannelServer {
   // Keyed by the sealed ticket's bytes: equal bytes are the very ticket that was opened before.
   const open = new Map<string, OpenSession>();
 
+  /** A new session, already held by its caller. */
   function openSession(t: wire.TicketState, keyVersion: number): OpenSession {
     const { applicationSecret, ...rest } = t;
     const keys = deriveTrafficKeys(provider, t.suite, applicationSecret);
-    wipe(applicationSecret);
-    return { t: rest, keys, keyVersion, users: 0, dropped: false };
+    return { t: rest, keys, applicationSecret, keyVersion, users: 1, dropped: false, wiped: false };
   }
 
-  function wipeIfUnused(s: OpenSession): void {
-    if (s.dropped && s.users === 0) wipe(s.keys.c2s.key, s.keys.c2s.iv, s.keys.s2c.key, s.keys.s2c.iv);
+  /** Holds `s` for one record, or returns false when it was dropped (its keys may be gone). */
+  function acquire(s: OpenSession): boolean {
+    if (s.dropped) return false;
+    s.users++;
+    return true;
   }
 
-  function forget(ticketKey: string): void {
-    const s = open.get(ticketKey);
-    if (!s) return;
-    open.delete(ticketKey);
+  function release(s: OpenSession): void {
+    s.users--;
+    if (s.dropped && s.users === 0 && !s.wiped) {
+      s.wiped = true;
+      wipe(s.keys.c2s.key, s.keys.c2s.iv, s.keys.s2c.key, s.keys.s2c.iv, s.applicationSecret);
+    }
+  }
+
+  /** Drops a session from the cache; its keys go once its last holder releases it. */
+  function drop(s: OpenSession): void {
+    if (s.dropped) return;
     s.dropped = true;
-    wipeIfUnused(s);
+    s.users++;
+    release(s);
+  }
+
+  function forget(ticketKey: string, s: OpenSession): void {
+    if (open.get(ticketKey) === s) open.delete(ticketKey);
+    drop(s);
   }
 
   function remember(ticketKey: string, s: OpenSession): void {
+    const before = open.get(ticketKey);
+    if (before && before !== s) forget(ticketKey, before);
     open.set(ticketKey, s);
-    if (open.size > OPEN_SESSIONS) forget(open.keys().next().value!);
+    while (open.size > cacheSize) {
+      const [oldestKey, oldest] = open.entries().next().value!;
+      forget(oldestKey, oldest);
+    }
   }
 
-  /** The open session of a ticket seen before, if its ring key is still accepted. */
+  /** The open session of a ticket seen before, held for the caller, if its ring key is still accepted. */
   async function cached(ticketKey: string): Promise<OpenSession | undefined> {
     const s = open.get(ticketKey);
-    if (!s) return undefined;
-    // Retiring a ring key retires its tickets, cached or not.
-    if (s.keyVersion < (await deps.keyRing.minimumVersion()) || !(await deps.keyRing.get(s.keyVersion))) {
-      forget(ticketKey);
+    // Held before the first await: an eviction while we wait cannot wipe what we are about to use.
+    if (!s || !acquire(s)) return undefined;
+    let accepted: boolean;
+    try {
+      accepted = s.keyVersion >= (await deps.keyRing.minimumVersion()) && !!(await deps.keyRing.get(s.keyVersion));
+    } catch (e) {
+      release(s);
+      throw e;
+    }
+    if (!accepted) {
+      // Retiring a ring key retires its tickets, cached or not.
+      forget(ticketKey, s);
+      release(s);
       return undefined;
     }
-    open.delete(ticketKey); // most recently used goes last
-    open.set(ticketKey, s);
+    if (!s.dropped) {
+      open.delete(ticketKey); // most recently used goes last
+      open.set(ticketKey, s);
+    }
     return s;
   }
 
+  /** The gateway's authenticated refusal of a record it did not process (docs/protocol.md §7.2). */
+  function refuse(t: OpenSession['t'], keys: TrafficKeys, header: Omit<wire.RecordBody, 'ciphertext'>, code: 'replay' | 'ticket_expired', message: string): Response {
+    const body = encoder.encode(JSON.stringify({ code, message: new GatewayError(code, message).message }));
+    const sealed = sealReply(provider, t.suite, keys.s2c, wire.ReplyStatus.refusal, header, body, random);
+    return binaryResponse(wire.encodeRecordResponse({ ticket: NO_TICKET, ticketLifetimeSeconds: 0, ...sealed }));
+  }
+
+  /** Authenticates, de-duplicates and answers one record on a session the caller holds. */
   async function exchange(rq: InFlight, msg: wire.ClientFinish | wire.RecordRequest, session: OpenSession, onMessage: MessageHandler, ticket: Uint8Array): Promise<Response> {
     const { t, keys } = session;
-    session.users++;
-    const info: SessionInfo = {
+    if (session.wiped || session.users < 1) throw new GatewayError('internal_error', 'a session was used without being held');
+    const sessionId = toHex(t.sessionId);
+    const { seq, route } = msg.record;
+    let plaintext: Uint8Array;
+    try {
+      plaintext = openRecord(provider, t.suite, keys.c2s, C2S, t.sessionId, msg.record);
+    } catch (e) {
+      if (e instanceof GatewayError && e.code === 'bad_record') emit(rq, { type: 'bad_record', code: 'bad_record', sessionId });
+      throw e;
+    }
+    const header = { sessionId: t.sessionId, seq, route };
+    if (clock() >= t.expiresAt) {
+      emit(rq, { type: 'ticket_refused', code: 'ticket_expired', sessionId });
+      return refuse(t, keys, header, 'ticket_expired', 'session ticket expired; the record was not processed');
+    }
+    const pending = replay.accept(t.sessionId, seq, t.expiresAt);
+    const verdict = typeof pending === 'string' ? pending : await pending;
+    if (verdict !== 'fresh') {
+      emit(rq, { type: 'replay', code: 'replay', suite: t.suite.name, sessionId, identityKeyId: displayKeyId(t.identityKeyId), detail: `seq ${seq}${verdict === 'fenced' ? ' (reserved before by another gateway process)' : ''}` });
+      const why = verdict === 'fenced' ? 'may have been processed by another gateway process (a restart, or another replica)' : 'was already seen or is outside the window';
+      return refuse(t, keys, header, 'replay', `record ${seq} ${why}; it was not processed now`);
+    }
+    const reply = await onMessage(plaintext, {
       suite: t.suite.name,
       quantumSafe: t.suite.quantumSafe,
       identityKeyId: toHex(t.identityKeyId),
-      sessionId: toHex(t.sessionId),
+      sessionId,
       policyEpoch: t.policyEpoch,
-      route: msg.record.route,
-    };
-    try {
-      const plaintext = openRecord(provider, t.suite, keys.c2s, C2S, t.sessionId, msg.record);
-      if (!replay.accept(t.sessionId, msg.record.seq)) {
-        emit(rq, { type: 'replay', code: 'replay', suite: t.suite.name, sessionId: info.sessionId, identityKeyId: displayKeyId(t.identityKeyId), detail: `seq ${msg.record.seq}` });
-        throw new GatewayError('replay', `record ${msg.record.seq} was already seen or is outside the window`);
-      }
-      const reply = await onMessage(plaintext, info);
-      // Responses reuse the request's sequence number under the s2c key: unique per session
-      // because requests are, and it binds each response to its request without server state.
-      const record = sealRecord(provider, t.suite, keys.s2c, S2C, { sessionId: t.sessionId, seq: msg.record.seq, route: msg.record.route }, reply);
-      return binaryResponse(wire.encodeRecordResponse({ ticket, ticketLifetimeSeconds: ticket.length ? ticketLifetime : 0, record }));
-    } catch (e) {
-      if (e instanceof GatewayError && e.code === 'bad_record') emit(rq, { type: 'bad_record', code: 'bad_record', sessionId: info.sessionId });
-      throw e;
-    } finally {
-      session.users--;
-      wipeIfUnused(session);
-    }
+      route,
+    });
+    const renewed = ticket.length ? { ticket, ticketLifetimeSeconds: ticketLifetime } : await renewTicket(session);
+    // Each answer is sealed under a key of its own (fresh salt): no two answers share key and nonce.
+    const sealed = sealReply(provider, t.suite, keys.s2c, wire.ReplyStatus.reply, header, reply, random, renewed.ticket);
+    return binaryResponse(wire.encodeRecordResponse({ ...renewed, ...sealed }));
+  }
+
+  /**
+   * A ticket sealed under an older ring key than the current one is sealed again under the
+   * current key (same session, same expiry) and handed back with the answer, so a live session
+   * moves to the new key during the rotation's overlap and never meets `ticket_invalid`.
+   */
+  async function renewTicket(session: OpenSession): Promise<{ ticket: Uint8Array; ticketLifetimeSeconds: number }> {
+    const current = await deps.keyRing.current();
+    const remaining = Math.floor((session.t.expiresAt - clock()) / 1000);
+    if (current.version <= session.keyVersion || remaining < 1) return { ticket: NO_TICKET, ticketLifetimeSeconds: 0 };
+    const state = wire.encodeTicketState({ ...session.t, applicationSecret: session.applicationSecret.slice() });
+    return { ticket: await sealState(provider, deps.keyRing, 'ticket', state, random), ticketLifetimeSeconds: remaining };
   }
 
   async function finish(rq: InFlight, msg: wire.ClientFinish, onMessage: MessageHandler): Promise<Response> {
@@ -238,29 +311,33 @@ export function createChannelServer(deps: ChannelServerDeps): ChannelServer {
     const opened = openSession(t, wire.parseSealedBox(ticket, wire.SealedKind.ticket).keyVersion);
     // The connector's next record carries this ticket.
     remember(ticketKeyOf(ticket), opened);
-    return exchange(rq, msg, opened, onMessage, ticket);
+    try {
+      return await exchange(rq, msg, opened, onMessage, ticket);
+    } finally {
+      release(opened);
+    }
   }
 
   async function resume(rq: InFlight, msg: wire.RecordRequest, onMessage: MessageHandler): Promise<Response> {
     const ticketKey = ticketKeyOf(msg.ticket);
-    let session: OpenSession;
+    let session: OpenSession | undefined;
     try {
-      const seen = await cached(ticketKey);
-      if (seen) session = seen;
-      else {
+      session = await cached(ticketKey);
+      if (!session) {
         const t = wire.parseTicketState(await openState(provider, deps.keyRing, 'ticket', msg.ticket));
         session = openSession(t, wire.parseSealedBox(msg.ticket, wire.SealedKind.ticket).keyVersion);
         remember(ticketKey, session);
-      }
-      if (clock() >= session.t.expiresAt) {
-        forget(ticketKey);
-        throw new GatewayError('ticket_expired', 'session ticket expired');
       }
     } catch (e) {
       if (e instanceof GatewayError) emit(rq, { type: 'ticket_refused', code: e.code });
       throw e;
     }
-    return exchange(rq, msg, session, onMessage, new Uint8Array(0));
+    try {
+      if (clock() >= session.t.expiresAt) forget(ticketKey, session);
+      return await exchange(rq, msg, session, onMessage, NO_TICKET);
+    } finally {
+      release(session);
+    }
   }
 
   async function alert(rq: InFlight, msg: wire.ClientAlert): Promise<Response> {
@@ -279,6 +356,7 @@ export function createChannelServer(deps: ChannelServerDeps): ChannelServer {
   }
 
   return {
+    close: () => replay.close(),
     async handle(request: Request, onMessage: MessageHandler, options: { readonly source?: string } = {}): Promise<Response> {
       const path = new URL(request.url).pathname;
       const endpoint = path.endsWith('/handshake') ? 'handshake' : path.endsWith('/record') ? 'record' : null;

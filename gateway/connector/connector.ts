@@ -13,6 +13,34 @@ import { JSON_RPC, JsonRpcFailure, jsonRpcError } from '../mcp/json-rpc-errors';
 
 type Message = Record<string, unknown>;
 
+/**
+ * MCP messages that may run twice without harm (reads, listings, the handshake the gateway
+ * answers itself): when the channel cannot tell whether one ran, it is sent again under a new
+ * session. Anything else (tools/call above all) fails with `outcome_unknown` instead, so that
+ * an answer forged on the network can never make the gateway run it twice (docs/protocol.md §7.2).
+ */
+const IDEMPOTENT_METHODS = new Set([
+  'initialize',
+  'ping',
+  'tools/list',
+  'prompts/list',
+  'prompts/get',
+  'resources/list',
+  'resources/templates/list',
+  'resources/read',
+  'completion/complete',
+  'logging/setLevel',
+  'notifications/initialized',
+  'notifications/cancelled',
+  'notifications/roots/list_changed',
+]);
+
+/** Whether one envelope may be sent again under a new session when its fate is unknown. */
+export function isIdempotent(route: string, message?: Message): boolean {
+  if (route !== MCP_ROUTES.message) return true; // poll and close
+  return typeof message?.method === 'string' && IDEMPOTENT_METHODS.has(message.method);
+}
+
 /** Options of {@link openConnector}. */
 export interface ConnectorOptions extends ConnectOptions {
   /** Told about channel failures (the CLI prints them to stderr, never stdout). */
@@ -49,15 +77,7 @@ export async function openConnector(url: string, identity: KeyPair, options: Con
   const session = toBase64Url((options.provider ?? getCryptoProvider()).randomBytes(16));
   const exchange = async (route: string, message?: Message): Promise<Message[]> => {
     const body = encodeEnvelope({ server, session, ...(message ? { message } : {}) });
-    let reply: Uint8Array;
-    try {
-      reply = await channel.request(route, body);
-    } catch (e) {
-      // A record refused as out of the replay window was never processed: resending it under a
-      // fresh sequence number cannot run the request twice.
-      if (!isGatewayError(e, 'replay')) throw e;
-      reply = await channel.request(route, body);
-    }
+    const reply = await channel.request(route, body, { idempotent: isIdempotent(route, message) });
     return parseReplyEnvelope(reply).messages as Message[];
   };
   return {
@@ -102,7 +122,10 @@ export async function relay(connector: Connector, local: Transport, options: Pic
     } catch (e) {
       report(`pqgate connect: ${(e as Error).message}`);
       if (!isRequest) return;
-      reply = [jsonRpcError(message.id as string | number, new JsonRpcFailure(JSON_RPC.upstreamUnavailable, `pqgate gateway unreachable for ${connector.server}: ${(e as Error).message}`))];
+      const why = isGatewayError(e, 'outcome_unknown')
+        ? `pqgate: ${String(message.method)} on ${connector.server} may or may not have run: ${(e as Error).message}`
+        : `pqgate gateway unreachable for ${connector.server}: ${(e as Error).message}`;
+      reply = [jsonRpcError(message.id as string | number, new JsonRpcFailure(JSON_RPC.upstreamUnavailable, why))];
     }
     if (isRequest && !reply.some((m) => m.id === message.id && !('method' in m))) {
       reply.push(jsonRpcError(message.id as string | number, new JsonRpcFailure(JSON_RPC.sessionNotFound, `the gateway closed the MCP session for ${connector.server}; reconnect`)));

@@ -5,7 +5,7 @@
  * to the `pqgate connect` connector. Both reach the same proxy sessions and the same policy.
  */
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import { createChannelServer, SlidingWindowReplayGuard, type ChannelServer } from '../channel';
+import { createChannelServer, LedgerReplayGuard, MemorySeqLedger, type ChannelServer } from '../channel';
 import { getCryptoProvider, toBase64Url, toHex } from '../crypto';
 import { errorResponse, GatewayError } from '../errors';
 import { createChannelDownstream } from './channel-downstream';
@@ -153,8 +153,9 @@ export function createMcpGateway(deps: McpGatewayDeps): McpGateway {
   const http = createHttpDownstream({ maxBodyBytes: options.maxBodyBytes ?? 4 * 1024 * 1024, maxSessions, idleMs, clock, random, openProxy });
   const channelMcp = createChannelDownstream({ clock, pollWaitMs: options.pollWaitMs ?? 25_000, idleMs, maxSessions, callerForKey: (k) => store.callerForKey(k), openProxy });
 
-  // One guard for the gateway's lifetime, so a rebuilt channel server still refuses replays.
-  const replayGuard = new SlidingWindowReplayGuard(options.replayWindow ?? 1024);
+  // One guard for the gateway's lifetime, so a rebuilt channel server still refuses replays;
+  // over the store's shared ledger, so restarts and other replicas do too.
+  const replayGuard = new LedgerReplayGuard(store.channel.seqLedger ?? new MemorySeqLedger(), { window: options.replayWindow ?? 1024, clock });
   // The channel server loads the gateway keys once; a rotated key set gets a new one.
   let channel: { keys: unknown; server: ChannelServer } | undefined;
   function channelServer(): ChannelServer {
@@ -215,6 +216,8 @@ export function createMcpGateway(deps: McpGatewayDeps): McpGateway {
     },
     async close() {
       clearInterval(reaper);
+      // First: no record is accepted after the reservations are handed back.
+      await replayGuard.close().catch((e: unknown) => onError('replay ledger release', e));
       await Promise.all([http.close(), channelMcp.close()]);
       await pool.close();
       await recorder.flush();

@@ -4,7 +4,7 @@
  * purpose: they read an in-memory snapshot the store keeps fresh, never the database
  * (DESIGN.md §7: the hot path touches no database).
  */
-import type { IdentityLookup, TicketKeyRing, KeyPair } from '../channel';
+import type { IdentityLookup, KeyPair, SeqLedger, TicketKeyRing } from '../channel';
 import type { PolicySnapshot } from '../policy/snapshot';
 
 /** How the gateway reaches one upstream MCP server. Credentials are already decrypted. */
@@ -82,6 +82,12 @@ export interface GatewayStore {
     readonly identities: IdentityLookup;
     readonly keyRing: TicketKeyRing;
     readonly gatewayKeys: readonly Pick<KeyPair, 'algorithm' | 'seed'>[];
+    /**
+     * The shared, durable record of which gateway process holds each channel session and the
+     * sequence numbers it reserved: at most once per record across restarts and replicas.
+     * Without one, at most once holds within this process only.
+     */
+    readonly seqLedger?: SeqLedger;
   };
   /** Called with batches of traffic events (never on the request path). */
   recordTraffic(events: readonly TrafficEvent[]): Promise<void>;

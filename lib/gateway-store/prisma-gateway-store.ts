@@ -6,6 +6,7 @@ import type { PolicySnapshot } from '@/gateway/policy/snapshot';
 import { gatewayHolder } from '../gateway-holder';
 import { activeSigningKeyVersions, DatabaseTicketKeyRing, loadGatewaySigningKeys } from '../keys/gateway-keys';
 import { buildCompiledState, type CompiledState } from './build-snapshot';
+import { PrismaSeqLedger } from './prisma-seq-ledger';
 import { bumpGatewayEpoch, onGatewayEpoch, readGatewayEpoch } from './gateway-epoch';
 import { recordToolList } from './record-tool-list';
 import { recordTraffic } from './record-traffic';
@@ -35,6 +36,7 @@ export class PrismaGatewayStore implements GatewayStore {
   /** The active signing keys and which versions they are; replaced (a new array) only when a rotation changes them. */
   private signing: { versions: string; keys: GatewayStore['channel']['gatewayKeys'] } = { versions: '', keys: [] };
   readonly channel: GatewayStore['channel'];
+  private readonly seqLedger = new PrismaSeqLedger();
   /** Sees every traffic batch before it is written (detection); must not throw. */
   trafficObserver?: (events: readonly TrafficEvent[]) => void;
   /** Called after every rebuild (other replicas' changes arrive this way), off the request path. */
@@ -45,6 +47,7 @@ export class PrismaGatewayStore implements GatewayStore {
     this.channel = {
       identities: async (keyId: Uint8Array): Promise<PublicKeyRecord | null> => this.state.identityKeys.get(toHex(keyId))?.record ?? null,
       keyRing: new DatabaseTicketKeyRing(),
+      seqLedger: this.seqLedger,
       // A getter: the gateway rebuilds its channel server when this array changes (gateway/mcp/gateway.ts).
       get gatewayKeys() {
         return store.signing.keys;
@@ -143,6 +146,7 @@ export class PrismaGatewayStore implements GatewayStore {
 
   close(): void {
     if (this.timer) clearInterval(this.timer);
+    this.seqLedger.close();
     this.unsubscribe?.();
   }
 }

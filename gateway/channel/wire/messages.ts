@@ -92,12 +92,20 @@ export interface RecordRequest {
   readonly ticket: Uint8Array;
   readonly record: RecordBody;
 }
+/** What a RecordResponse carries (§4.7): the handler's reply, or the gateway's refusal of the record. */
+export const ReplyStatus = Object.freeze({ reply: 0, refusal: 1 } as const);
+/** Length of the random salt of every server-to-client record. */
+export const REPLY_SALT_LENGTH = 16;
 /** Every /record answer (§4.7). */
 export interface RecordResponse {
   readonly type: 6;
   /** Empty except on the response that establishes a session. */
   readonly ticket: Uint8Array;
   readonly ticketLifetimeSeconds: number;
+  /** Bound into the record's key: flipping it makes the record fail authentication. */
+  readonly status: (typeof ReplyStatus)[keyof typeof ReplyStatus];
+  /** Fresh per answer: the record's key is derived from it, so no two answers share key and nonce. */
+  readonly replySalt: Uint8Array;
   readonly record: RecordBody;
 }
 /** Downgrade report signed by the client identity (§4.8). */
@@ -286,14 +294,17 @@ export function parseRecordResponse(bytes: Uint8Array): RecordResponse {
   header(r, [MessageType.recordResponse]);
   const ticket = r.vec(2, 0, LIMITS.ticket, 'ticket');
   const ticketLifetimeSeconds = r.u32('ticket lifetime');
+  const status = r.u8('reply status');
+  if (status !== ReplyStatus.reply && status !== ReplyStatus.refusal) throw new GatewayError('malformed_message', `unknown reply status ${status}`);
+  const replySalt = r.bytes(REPLY_SALT_LENGTH, 'reply salt');
   const record = readRecord(r);
   r.end();
-  return { type: 6, ticket, ticketLifetimeSeconds, record };
+  return { type: 6, ticket, ticketLifetimeSeconds, status, replySalt, record };
 }
 
 /** Encodes a RecordResponse. */
 export function encodeRecordResponse(m: Omit<RecordResponse, 'type'>): Uint8Array {
-  return writeRecord(head(MessageType.recordResponse).vec(2, m.ticket).u32(m.ticketLifetimeSeconds), m.record).finish();
+  return writeRecord(head(MessageType.recordResponse).vec(2, m.ticket).u32(m.ticketLifetimeSeconds).u8(m.status).bytes(m.replySalt, REPLY_SALT_LENGTH), m.record).finish();
 }
 
 /**

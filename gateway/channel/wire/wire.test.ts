@@ -66,7 +66,7 @@ const SAMPLES: { name: string; bytes: Uint8Array; parse: (b: Uint8Array) => unkn
   },
   {
     name: 'RecordResponse',
-    bytes: wire.encodeRecordResponse({ ticket: new Uint8Array(0), ticketLifetimeSeconds: 0, record: record() }),
+    bytes: wire.encodeRecordResponse({ ticket: new Uint8Array(0), ticketLifetimeSeconds: 0, status: 1, replySalt: fill(16), record: record() }),
     parse: wire.parseRecordResponse,
     encode: wire.encodeRecordResponse as (m: never) => Uint8Array,
   },

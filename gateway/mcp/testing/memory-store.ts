@@ -4,7 +4,7 @@
  * them (a changed definition is held), and every traffic batch kept for assertions.
  */
 import { createHash } from 'node:crypto';
-import { InMemoryTicketKeyRing, type KeyPair, type PublicKeyRecord } from '../../channel';
+import { InMemoryTicketKeyRing, MemorySeqLedger, type KeyPair, type PublicKeyRecord } from '../../channel';
 import { toHex } from '../../crypto';
 import type { FloorName } from '../../policy/floors';
 import { DEFAULT_GLOBAL_POLICY, type GlobalPolicy, type IdentityEntry, type PolicySnapshot, type ToolEntry } from '../../policy/snapshot';
@@ -40,6 +40,8 @@ export class MemoryGatewayStore implements GatewayStore {
       identities: async (keyId) => this.keys.get(toHex(keyId))?.record ?? null,
       keyRing: new InMemoryTicketKeyRing(ringKey),
       gatewayKeys,
+      // Shared by every gateway built on this store, as the database's ledger is by replicas.
+      seqLedger: new MemorySeqLedger(),
     };
     this.rebuild();
   }
