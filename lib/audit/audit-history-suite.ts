@@ -16,6 +16,8 @@ const { witnessCheckpoint } = await import('./witness-checkpoint');
 const { clearSigningRefusal, currentSigningRefusal } = await import('./history-alarm');
 const { reloadSignerState, signerStateFile } = await import('./signer-state');
 const { getAuditVerifierKeys } = await import('../data/get-audit-verifier-keys');
+const { getAuditSigningStatus } = await import('../data/get-audit-signing-status');
+const auditor = { id: 'u-auditor', email: 'auditor@example.test', name: 'Auditor', role: 'auditor' as const };
 
 const sql = (text: string) => db.$executeRawUnsafe(text);
 
@@ -108,6 +110,10 @@ export function auditHistorySuite(witness: { cosigner: Cosigner; url: () => stri
     expect(await db.checkpoint.count({ where: { treeSize: { gt: BigInt(m) } } })).toBe(0);
     expect(currentSigningRefusal()).toMatchObject({ kind: 'rollback', signedSize: n, size: m + 2 });
     expect((await db.alert.findUniqueOrThrow({ where: { dedupKey: 'audit_history_rewritten' } })).details).toMatchObject({ refusal: 'rollback', signedSize: n });
+    // What the Audit page shows.
+    const status = await getAuditSigningStatus(auditor);
+    expect(status).toMatchObject({ refusal: { kind: 'rollback', signedSize: n }, alert: { status: 'open' }, signedSize: n });
+    expect(status.refusal!.message).toMatch(new RegExp(`this signer last signed ${n} events, the database now holds ${m + 2}`));
 
     // Trust on first use, its limit: the state file is lost, the signer signs what it finds...
     rmSync(signerStateFile());
