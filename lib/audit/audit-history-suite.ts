@@ -3,7 +3,7 @@
  * writer, on the embedded database and on PostgreSQL (imported by audit-history.*.test.ts,
  * which set up the database, a real witness over HTTP, and the environment first).
  */
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { expect, it } from 'vitest';
 import { auditEventLeafHash, checkCosignature, formatAddCheckpoint, MerkleFrontier, parseVerifierKey, verifyBundle, type Cosigner } from '@/gateway/audit';
 
@@ -60,6 +60,23 @@ export function auditHistorySuite(witness: { cosigner: Cosigner; url: () => stri
     const r = verifyBundle(await bundle(), { trustedKeys: await gatewayKeys(), witnesses: [witness.cosigner.key] });
     expect(r.problems).toEqual([]);
     expect(r.cosignedBy).toEqual([witness.cosigner.key.name]);
+  });
+
+  it('refuses to sign while its state file is damaged (fail closed), and signs again once it is restored', async () => {
+    const file = signerStateFile();
+    const good = readFileSync(file, 'utf8');
+    writeFileSync(file, good.replace(/"size": \d+/, '"size": 1'));
+    reloadSignerState();
+    await append(4, 'damaged-state');
+    await checkpointAuditLog(db);
+    expect(currentSigningRefusal()).toMatchObject({ kind: 'state_unreadable' });
+    expect(currentSigningRefusal()!.message).toMatch(/state file .* is damaged/);
+    writeFileSync(file, good);
+    reloadSignerState();
+    clearSigningRefusal();
+    await checkpointAuditLog(db);
+    expect(currentSigningRefusal()).toBeUndefined();
+    await db.alert.update({ where: { dedupKey: 'audit_history_rewritten' }, data: { status: 'resolved' } });
   });
 
   it('refuses to sign after a row is edited and every hash recomputed, raises the alert, and resumes once it is restored', async () => {

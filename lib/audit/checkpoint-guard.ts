@@ -81,7 +81,7 @@ export async function guardCheckpoint(tx: Prisma.TransactionClient, origin: stri
     }
   }
   if (!equalBytes(extended.root(), frontier.root())) {
-    const why = equalBytes(extended.root(), head.rootHash) || n2 === n ? `the database's tree of size ${n2} has another root than the one signed` : `the database's tree of size ${n2} does not extend the signed checkpoint of size ${n} (root ${toBase64(head.rootHash)})`;
+    const why = n2 === n ? `the database holds another tree of the ${n} events signed` : `the database's tree of ${n2} events does not extend the ${n} events signed (root ${toBase64(head.rootHash)})`;
     return refuse('rewrite', n, n2, `audit history rewritten: ${why}; events 0..${n - 1} or the stored frontier were altered`);
   }
   return { ok: true };
