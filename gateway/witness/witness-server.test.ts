@@ -1,5 +1,5 @@
 import { createPublicKey, createHash, verify as nodeVerify } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -10,6 +10,7 @@ import { auditEventLeafHash } from '../audit/event';
 import { TEST_ORIGIN, testEvent, testSigner } from '../audit/test-log';
 import { generateKeyPair } from '../channel';
 import { createNoteSigner } from '../audit/note-key';
+import { main } from '../cli/main';
 import { startWitness } from '../cli/witness';
 import type { NodeServer } from '../http/node-adapter';
 
@@ -110,5 +111,32 @@ describe('pqgate witness (c2sp.org/tlog-witness add-checkpoint), over real HTTP'
     const line = parseNote(`x\n\n${ok.text}`).signatures[0]!;
     expect(line).toMatchObject({ name: 'witness.test/w1', keyId: cosigner.key.keyId });
     expect(fromBase64(ok.text.trim().split(' ')[2]!).length).toBe(4 + 8 + 64);
+  });
+});
+
+describe('pqgate witness keygen / usage', () => {
+  async function run(...argv: string[]) {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await main(argv, { out: (t) => void out.push(t), err: (t) => void err.push(t) });
+    return { code, out: out.join('\n'), err: err.join('\n') };
+  }
+
+  it('writes a 0600 key file, prints its vkey, and never overwrites it', async () => {
+    const file = join(dir, 'w.key');
+    const r = await run('witness', 'keygen', '--name', 'witness.example/w9', '--out', file);
+    expect(r.code).toBe(0);
+    const vkey = /witness key \(vkey\): (\S+)/.exec(r.out)![1]!;
+    expect(parseCosignerKey(vkey).name).toBe('witness.example/w9');
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect((await run('witness', 'keygen', '--name', 'witness.example/w9', '--out', file)).code).toBe(2);
+  });
+
+  it('exits 2 on bad usage with a message that says what is missing', async () => {
+    expect((await run('witness', 'serve', '--state', join(dir, 's.json'))).err).toMatch(/--key <key file> and --state <file> are required/);
+    const r = await run('witness', 'serve', '--key', join(dir, 'w.key'), '--state', join(dir, 's.json'));
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/--log <vkey> is required/);
+    expect((await run('witness', 'frobnicate')).code).toBe(2);
   });
 });
