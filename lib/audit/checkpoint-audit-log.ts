@@ -44,7 +44,13 @@ export async function writeCheckpoint(tx: Prisma.TransactionClient, origin: stri
 export async function afterCheckpoint(client: PrismaClient, outcome: CheckpointOutcome | undefined): Promise<void> {
   if (!outcome) return;
   if ('refused' in outcome) return reportSigningRefusal(outcome.refused).catch((e) => console.error('pqgate: could not raise the audit history alert', e));
-  recordSignedHead(outcome.head);
+  try {
+    recordSignedHead(outcome.head);
+  } catch (e) {
+    // The events are committed: never fail their append. The older head stays, which is safe
+    // (the next check runs from an earlier checkpoint this signer did sign).
+    console.error(`pqgate: could not write the audit signer state file: ${(e as Error).message}`);
+  }
   clearSigningRefusal();
   witnessInBackground(client, outcome.signed);
 }
