@@ -79,6 +79,14 @@ export function auditHistorySuite(witness: { cosigner: Cosigner; url: () => stri
     await db.alert.update({ where: { dedupKey: 'audit_history_rewritten' }, data: { status: 'resolved' } });
   });
 
+  it('keeps signing when a writer raises the stored checkpoint size to stop it', async () => {
+    await db.auditLog.update({ where: { id: 1 }, data: { checkpointSize: BigInt(1_000_000) } });
+    await append(3, 'suppressed');
+    const size = Number((await db.auditLog.findUniqueOrThrow({ where: { id: 1 } })).size);
+    expect((await checkpointAuditLog(db))?.size).toBe(size);
+    expect(await newestCheckpointSize()).toBe(size);
+  });
+
   it('refuses to sign after a row is edited and every hash recomputed, raises the alert, and resumes once it is restored', async () => {
     await append(6, 'before-edit');
     const signed = (await checkpointAuditLog(db))!.size;

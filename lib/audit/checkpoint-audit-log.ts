@@ -73,7 +73,10 @@ export async function checkpointAuditLog(client: PrismaClient): Promise<LatestCh
   const { outcome, latest } = await client.$transaction(
     async (tx) => {
       const row = await lockAuditLog(tx);
-      const outcome = row.size > row.checkpointSize && signer && row.frontier ? await writeCheckpoint(tx, origin, MerkleFrontier.fromJSON(row.frontier), signer) : undefined;
+      // Whether the newest size is signed is read from the checkpoints themselves, not from the
+      // row's checkpointSize alone: a writer who raised that number must not stop signing.
+      const unsigned = row.size > 0 && (row.size > row.checkpointSize || !(await tx.checkpoint.findUnique({ where: { treeSize: BigInt(row.size) }, select: { id: true } })));
+      const outcome = unsigned && signer && row.frontier ? await writeCheckpoint(tx, origin, MerkleFrontier.fromJSON(row.frontier), signer) : undefined;
       if (outcome && 'signed' in outcome) return { outcome, latest: outcome.signed };
       const stored = await tx.checkpoint.findFirst({ orderBy: { treeSize: 'desc' }, select: { treeSize: true, note: true } });
       return { outcome, latest: stored ? { size: Number(stored.treeSize), note: stored.note } : undefined };
