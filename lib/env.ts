@@ -43,6 +43,23 @@ const schema = z
     PQGATE_AUDIT_CHECKPOINT_EVENTS: z.coerce.number().int().min(1).default(256),
     /** …or when this many seconds passed since the last checkpoint and new events arrived. */
     PQGATE_AUDIT_CHECKPOINT_SECONDS: z.coerce.number().int().min(1).default(10),
+    /**
+     * Where this replica's signer keeps the last checkpoint it signed, outside the database it
+     * signs (default <PQGATE_DATA_DIR>/audit-signer-state.json): it refuses to sign a history
+     * that does not extend it (docs/audit.md).
+     */
+    PQGATE_AUDIT_STATE_FILE: z.string().min(1).optional(),
+    /** A tlog witness (c2sp.org/tlog-witness submission prefix) that cosigns every checkpoint; off when unset. */
+    PQGATE_AUDIT_WITNESS_URL: z.url({ protocol: /^https?$/, message: 'expected the witness submission URL, e.g. https://witness.example/ (add-checkpoint is appended)' }).optional(),
+    /** The witness's verifier key (C2SP vkey, Ed25519 cosignature/v1): cosignatures by other keys are ignored. */
+    PQGATE_AUDIT_WITNESS_KEY: z
+      .string()
+      .regex(/^[^+\s]+\+[0-9a-f]{8}\+[A-Za-z0-9+/]{44}$/, 'expected the witness vkey <name>+<8 hex digits>+<base64 of 0x04 and the Ed25519 key> (pqgate witness keygen prints it)')
+      .optional(),
+  })
+  .refine((e) => Boolean(e.PQGATE_AUDIT_WITNESS_URL) === Boolean(e.PQGATE_AUDIT_WITNESS_KEY), {
+    message: 'set both PQGATE_AUDIT_WITNESS_URL and PQGATE_AUDIT_WITNESS_KEY, or neither (a witness is only trusted by its key)',
+    path: ['PQGATE_AUDIT_WITNESS_KEY'],
   })
   .refine((e) => Boolean(e.ADMIN_EMAIL) === Boolean(e.ADMIN_PASSWORD), {
     message: 'set both ADMIN_EMAIL and ADMIN_PASSWORD, or neither (a password is then generated and printed once)',

@@ -5,6 +5,18 @@
 export { fromBase64, toBase64 } from './base64';
 export { BUNDLE_FORMAT, BUNDLE_LIMITS, BUNDLE_VERSION, parseAuditBundle, type AuditBundle, type BundleConsistencyProof, type BundleEvent, type BundleInclusionProof } from './bundle';
 export { canonicalJson } from './canonical';
+export {
+  addCosignatures,
+  checkCosignature,
+  cosignerKey,
+  COSIGNATURE_V1_TYPE,
+  createCosigner,
+  formatCosignerKey,
+  parseCosignerKey,
+  type CosignatureCheck,
+  type Cosigner,
+  type CosignerKey,
+} from './cosignature';
 export { formatCheckpoint, openCheckpoint, parseCheckpoint, signCheckpoint, type Checkpoint, type OpenedCheckpoint } from './checkpoint';
 export { auditEventBytes, auditEventLeafHash, exportedEventFields, type AuditEventFields } from './event';
 export { createAuditBundle, type BundleSource } from './export-bundle';
@@ -27,4 +39,7 @@ export {
   type OpenedNote,
 } from './note-key';
 export { verifyBundle, type AuditProblem, type AuditProblemKind, type BundleVerification, type VerifyBundleOptions } from './verify-bundle';
+export type { HistoryResult, SinceCheckpoint } from './verify-history';
+export { submitToWitness, type WitnessEndpoint, type WitnessOutcome } from './witness-client';
+export { formatAddCheckpoint, MAX_PROOF_LINES, parseAddCheckpoint, type AddCheckpointRequest } from './witness-protocol';
 export { rootFromInclusionProof, verifyConsistency, verifyInclusion } from './verify-proof';

@@ -28,13 +28,13 @@ export function testEvent(i: number): Record<string, unknown> {
 }
 
 /** A log of `count` events checkpointed every `every` events (and at the end), as a bundle. */
-export function buildTestBundle(count: number, every: number, extra: Partial<Parameters<typeof createAuditBundle>[0]> = {}): { bundle: AuditBundle; tree: MerkleTree } {
+export function buildTestBundle(count: number, every: number, extra: Partial<Parameters<typeof createAuditBundle>[0]> = {}, makeEvent: (i: number) => Record<string, unknown> = testEvent): { bundle: AuditBundle; tree: MerkleTree } {
   const frontier = MerkleFrontier.empty();
   const tree = new MerkleTree();
   const checkpoints: string[] = [];
   const events = [];
   for (let i = 0; i < count; i++) {
-    const event = testEvent(i);
+    const event = makeEvent(i);
     const leafHash = auditEventLeafHash(event);
     events.push({ seq: i, event, leafHash });
     frontier.append(leafHash);

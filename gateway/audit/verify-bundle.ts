@@ -19,6 +19,8 @@ import { HASH_SIZE } from './merkle-hash';
 import { MerkleTree } from './merkle-tree';
 import { parseVerifierKey, formatVerifierKey, type NoteVerifierKey } from './note-key';
 import { verifyBundleProofs, type SignedRoot } from './verify-bundle-proofs';
+import type { CosignerKey } from './cosignature';
+import { verifyHistory, type HistoryResult, type SinceCheckpoint } from './verify-history';
 
 /** Kinds of problem the verifier reports. */
 export type AuditProblemKind =
@@ -32,7 +34,11 @@ export type AuditProblemKind =
   | 'leaf_hash_mismatch'
   | 'root_mismatch'
   | 'missing_events'
-  | 'bad_proof';
+  | 'bad_proof'
+  | 'bad_saved_checkpoint'
+  | 'rollback'
+  | 'history_rewritten'
+  | 'missing_cosignature';
 
 /** One problem, located when possible. */
 export interface AuditProblem {
@@ -64,6 +70,10 @@ export interface BundleVerification {
   readonly signers: readonly string[];
   /** True when no trusted keys were given and the bundle's own keys were believed. */
   readonly keysFromBundle: boolean;
+  /** With `since`: the saved checkpoint and whether the bundle consistently extends it. */
+  readonly since?: HistoryResult['since'];
+  /** With `witnesses`: the names of required witnesses whose cosignature verified. */
+  readonly cosignedBy?: readonly string[];
 }
 
 /** Options of `verifyBundle`. */
@@ -71,6 +81,10 @@ export interface VerifyBundleOptions {
   /** Keys to trust; without them the bundle's own keys are used (and the result says so). */
   readonly trustedKeys?: readonly NoteVerifierKey[];
   readonly provider?: CryptoProvider;
+  /** A checkpoint kept from an earlier audit: the bundle must consistently extend it. */
+  readonly since?: SinceCheckpoint;
+  /** Witnesses whose valid cosignature the newest checkpoint must carry. */
+  readonly witnesses?: readonly CosignerKey[];
 }
 
 function problemMessage(e: unknown): string {
@@ -177,8 +191,14 @@ function checkRoots(roots: SignedRoot[], tree: MerkleTree, problems: AuditProble
   return lastGood ?? (lo === inRange.length ? inRange[inRange.length - 1] : undefined);
 }
 
-/** The first bad entry: an exact location before the first diverging checkpoint wins over a range. */
+/**
+ * The first bad entry: a rollback or rewrite against the auditor's saved checkpoint comes first
+ * (it is the finding a re-signed bundle cannot hide); then an exact location before the first
+ * diverging checkpoint wins over a range.
+ */
 function pickFirstBad(problems: AuditProblem[]): AuditProblem | undefined {
+  const history = problems.find((p) => p.kind === 'rollback' || p.kind === 'history_rewritten');
+  if (history) return history;
   const range = problems.find((p) => p.kind === 'root_mismatch');
   const exact = problems.filter((p) => p.seq !== undefined && !p.range).sort((a, b) => a.seq! - b.seq!);
   const bound = range?.range?.[1] ?? Infinity;
@@ -208,6 +228,7 @@ export function verifyBundle(input: unknown, options: VerifyBundleOptions = {}):
     problems.push({ kind: 'no_checkpoint', message: 'no checkpoint signed by a trusted key: nothing in the bundle is vouched for' });
   }
   verifyBundleProofs(bundle, roots, tree, problems);
+  const history = verifyHistory(bundle, roots, tree, keys, provider, options, problems);
   const firstBad = pickFirstBad(problems);
   return {
     valid: problems.length === 0,
@@ -220,5 +241,7 @@ export function verifyBundle(input: unknown, options: VerifyBundleOptions = {}):
     uncovered: bundle.events.length - (good?.size ?? 0),
     signers: [...signers].map(formatVerifierKey),
     keysFromBundle: !options.trustedKeys,
+    ...(history.since && { since: history.since }),
+    ...(options.witnesses && { cosignedBy: history.cosignedBy }),
   };
 }

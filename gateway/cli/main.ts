@@ -6,6 +6,7 @@ import { connectCommand } from './connect';
 import { keygen } from './keygen';
 import { pubkey } from './pubkey';
 import { rotate } from './rotate';
+import { witness } from './witness';
 
 const HELP = `usage: pqgate <command> [options]
 
@@ -15,10 +16,11 @@ commands:
   connect   run as a stdio MCP server relaying to the gateway over the post-quantum channel
   rotate    replace your identity key (signed by the old and new key; an approver approves)
   audit     verify an audit bundle offline (pqgate audit verify <bundle.json> --key <key>)
+  witness   run a tlog witness that cosigns the audit log's checkpoints (keygen, serve)
 
 Run pqgate <command> --help for its options.`;
 
-const COMMANDS: Record<string, (args: string[], io: CliIo) => number | Promise<number>> = { keygen, pubkey, connect: connectCommand, audit: (args, io) => audit(args, io), rotate: (args, io) => rotate(args, io) };
+const COMMANDS: Record<string, (args: string[], io: CliIo) => number | Promise<number>> = { keygen, pubkey, connect: connectCommand, audit: (args, io) => audit(args, io), rotate: (args, io) => rotate(args, io), witness };
 
 const defaultIo: CliIo = { out: (t) => void process.stdout.write(`${t}\n`), err: (t) => void process.stderr.write(`${t}\n`) };
 

@@ -4,6 +4,7 @@
  */
 export { assertBytes, concatBytes, equalBytes, fromBase64Url, fromHex, toBase64Url, toHex, utf8, wipe } from './bytes';
 export { hkdfExpand, hkdfExtract } from './hkdf';
+export { plainEd25519PublicKey, plainEd25519Sign, plainEd25519Verify } from './plain-ed25519';
 export { createNativeProvider, nativeSupport, type NativeSupport } from './native-provider';
 export { createNobleProvider } from './noble-provider';
 export type { Aead, CryptoProvider, Hash, Kem, KemLengths, ProviderName, SignatureLengths, SignatureScheme, Signer, SignOptions } from './provider';

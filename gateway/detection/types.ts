@@ -17,7 +17,9 @@ export type AlertKind =
   | 'revoked_identity'
   | 'handshake_burst'
   | 'pq_fallback'
-  | 'latency_spike';
+  | 'latency_spike'
+  /** Raised by the console's audit signer, not a traffic detector: it refused to sign a rewritten log. */
+  | 'audit_history_rewritten';
 
 /**
  * One occurrence of an alert. Occurrences with the same `dedupKey` are one alert whose count

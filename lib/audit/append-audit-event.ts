@@ -4,7 +4,7 @@ import { db, type PrismaClient } from '../db';
 import type { Prisma } from '../generated/prisma/client';
 import { auditLogContext, lockAuditLog } from './audit-log-state';
 import { auditSigner } from './audit-signer';
-import { checkpointDue, scheduleCheckpoint, writeCheckpoint } from './checkpoint-audit-log';
+import { afterCheckpoint, checkpointDue, scheduleCheckpoint, writeCheckpoint } from './checkpoint-audit-log';
 import { pseudonymizeEntry } from './pseudonymize';
 
 /** One audit entry: who did what to which target, and with what outcome. */
@@ -80,13 +80,15 @@ export async function appendAuditEventsTo(client: PrismaClient, entries: readonl
       frontier.appendAll(rows.map((r) => r.leafHash));
       await tx.auditLog.update({ where: { id: 1 }, data: { size: BigInt(frontier.size), frontier: frontier.toJSON() as object } });
       const due = signer !== undefined && checkpointDue(log, frontier.size);
-      if (due) await writeCheckpoint(tx, origin, frontier, signer);
-      return { firstSeq, size: frontier.size, checkpointed: due };
+      const checkpoint = due ? await writeCheckpoint(tx, origin, frontier, signer) : undefined;
+      return { firstSeq, size: frontier.size, checkpointed: checkpoint !== undefined && 'signed' in checkpoint, checkpoint };
     },
     { maxWait: 20_000, timeout: 60_000 },
   );
-  if (!result.checkpointed) scheduleCheckpoint(client);
-  return result;
+  const { checkpoint, ...appended } = result;
+  await afterCheckpoint(client, checkpoint);
+  if (!appended.checkpointed) scheduleCheckpoint(client);
+  return appended;
 }
 
 type EventRow = Omit<Prisma.AuditEventCreateManyInput, 'seq' | 'leafHash' | 'time' | 'details'> & { time: Date; details: object; leafHash: Uint8Array };

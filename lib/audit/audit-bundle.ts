@@ -3,6 +3,7 @@ import type { PrismaClient } from '../db';
 import { auditLogContext } from './audit-log-state';
 import { auditVerifierKeys } from './audit-signer';
 import { checkpointAuditLog } from './checkpoint-audit-log';
+import { witnessCheckpoint } from './witness-checkpoint';
 
 /** The columns an event's leaf hash covers (everything but `seq` and `leafHash`). */
 export const HASHED_COLUMNS = { time: true, actorType: true, actorId: true, action: true, targetType: true, targetId: true, decision: true, suite: true, requestId: true, details: true } as const;
@@ -17,10 +18,14 @@ export interface BundleHead {
   size: number;
 }
 
-/** Signs a checkpoint of everything appended so far, then reads keys and checkpoints. */
+/**
+ * Signs a checkpoint of everything appended so far and, with a witness configured, waits for its
+ * cosignature (so the bundle's newest checkpoint carries it); then reads keys and checkpoints.
+ */
 export async function readBundleHead(client: PrismaClient): Promise<BundleHead> {
   const { origin } = await auditLogContext(client);
   const latest = await checkpointAuditLog(client);
+  if (latest) await witnessCheckpoint(client, latest);
   const size = latest?.size ?? 0;
   const rows = await client.checkpoint.findMany({ where: { treeSize: { lte: BigInt(size) } }, orderBy: { treeSize: 'asc' }, select: { treeSize: true, note: true } });
   return { origin, keys: await auditVerifierKeys(origin), checkpoints: rows.map((r) => ({ size: Number(r.treeSize), note: r.note })), size };

@@ -27,6 +27,7 @@ const KINDS = {
   handshake_burst: 'Failed-handshake burst',
   pq_fallback: 'Post-quantum to classical',
   latency_spike: 'Latency spike',
+  audit_history_rewritten: 'Audit history rewritten',
 } as const;
 
 type Search = Record<string, string | string[] | undefined>;

@@ -8,9 +8,11 @@ import { Table, Td, Th, THead, Tr } from '@/components/ui/table';
 import { Time } from '@/components/ui/time';
 import { requirePageUser } from '@/lib/auth/current-user';
 import { can } from '@/lib/auth/roles';
+import { getAuditSigningStatus } from '@/lib/data/get-audit-signing-status';
 import { listAuditEvents } from '@/lib/data/list-audit-events';
 import { AUDIT_DECISIONS, auditFilterSchema, type AuditFilter } from '@/lib/validations/audit';
 import { DecisionBadge } from './_components/decision-badge';
+import { SigningStatus } from './_components/signing-status';
 import { VerifyNow } from './_components/verify-now';
 
 export const metadata: Metadata = { title: 'Audit' };
@@ -27,7 +29,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   const text = { actor: raw.actor ?? '', action: raw.action ?? '', decision: raw.decision ?? '', from: raw.from ?? '', to: raw.to ?? '' };
   const parsed = auditFilterSchema.safeParse({ ...text, before: raw.before ?? '' });
   const filter: Partial<AuditFilter> = parsed.success ? parsed.data : {};
-  const { events, hasMore } = await listAuditEvents(user, filter);
+  const [{ events, hasMore }, signing] = await Promise.all([listAuditEvents(user, filter), getAuditSigningStatus(user)]);
   const last = events.at(-1);
   const keep = new URLSearchParams(Object.entries(text).filter(([, v]) => v !== ''));
   const older = last ? `/audit?${new URLSearchParams([...keep, ['before', last.seq.toString()]])}` : undefined;
@@ -35,6 +37,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   return (
     <>
       <PageHeader title="Audit" description="Every admin action and gateway decision, in an append-only Merkle log with signed checkpoints. Newest first; times in UTC." />
+      <SigningStatus status={signing} />
       <section aria-label="Log integrity" className="mb-6 flex flex-wrap items-start gap-4">
         <VerifyNow />
         {can(user.role, 'audit:export') ? (
