@@ -109,3 +109,18 @@ describe('a running connector', () => {
     }
   });
 });
+
+describe('fetching the bundle', () => {
+  it('stops reading an endless answer at 1 MiB', async () => {
+    let sent = 0;
+    const endless = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        sent += 65536;
+        controller.enqueue(new Uint8Array(65536).fill(0x20));
+      },
+    });
+    const doFetch = (async () => new Response(endless, { headers: { 'content-type': 'application/json' } })) as unknown as typeof fetch;
+    await expect(resolveGatewayTrust(URL_, [toHex(K1.keyId)], { fetch: doFetch })).rejects.toThrow(/larger than 1 MiB/);
+    expect(sent).toBeLessThan(2 << 20);
+  });
+});

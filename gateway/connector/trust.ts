@@ -58,8 +58,7 @@ export async function fetchTrustBundle(url: string, doFetch: typeof fetch = fetc
   const res = await doFetch(trustBundleUrl(url), { headers: { accept: 'application/json' } });
   if (res.status === 404) return null;
   if (!res.ok) throw new GatewayError('untrusted_gateway_key', `could not fetch the gateway trust bundle (HTTP ${res.status})`);
-  const text = await res.text();
-  if (text.length > MAX_BUNDLE_BYTES) throw new GatewayError('malformed_message', 'the gateway trust bundle is larger than 1 MiB');
+  const text = await readBounded(res, MAX_BUNDLE_BYTES);
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -67,6 +66,27 @@ export async function fetchTrustBundle(url: string, doFetch: typeof fetch = fetc
     throw new GatewayError('malformed_message', 'the gateway trust bundle is not JSON');
   }
   return parseTrustBundle(json);
+}
+
+/** The body as text, refused as soon as it passes `max` bytes (whoever answers may be hostile). */
+async function readBounded(res: Response, max: number): Promise<string> {
+  const tooLarge = () => new GatewayError('malformed_message', `the gateway trust bundle is larger than ${max >> 20} MiB`);
+  if (Number(res.headers.get('content-length') ?? 0) > max) throw tooLarge();
+  if (!res.body) return '';
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = res.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > max) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** The listed key a fingerprint names, its id recomputed from its public key (the bundle is not believed). */
