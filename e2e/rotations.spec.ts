@@ -17,11 +17,13 @@ import { createUserViaSettings, newSignedInPage, signInAsAdmin, uniqueEmail } fr
 
 const SERVER_URL = `${E2E.baseUrl}/api/mcp/inventory`;
 const PQGATE = ['bin/pqgate.mjs'];
+// The connectors' trust state (newest bundle seen) stays in this run's own folder, not in ~/.pqgate.
+const TRUST_STATE = join(mkdtempSync(join(tmpdir(), 'pqgate-rot-state-')), 'trust-state.json');
 
 /** Connects a real MCP client through pqgate connect and calls a tool: its text, or why it failed. */
-async function callThrough(identity: string, trust: string): Promise<string> {
+async function callThrough(identity: string, trust: string, options: { log?: (stderr: string) => void } = {}): Promise<string> {
   const client = new Client({ name: 'e2e-rotation', version: '1.0.0' });
-  const connector = new StdioClientTransport({ command: process.execPath, args: [...PQGATE, 'connect', SERVER_URL, '--identity', identity, '--trust', trust], stderr: 'pipe' });
+  const connector = new StdioClientTransport({ command: process.execPath, args: [...PQGATE, 'connect', SERVER_URL, '--identity', identity, '--trust', trust, '--trust-state', TRUST_STATE], stderr: 'pipe' });
   let log = '';
   connector.stderr?.on('data', (chunk) => (log += String(chunk)));
   try {
@@ -31,6 +33,7 @@ async function callThrough(identity: string, trust: string): Promise<string> {
     return `failed: ${(error as Error).message}\n${log}`;
   } finally {
     await client.close().catch(() => undefined);
+    options.log?.(log);
   }
 }
 
@@ -67,9 +70,9 @@ test('a rotation requested by one admin is approved by another; the new key work
   const trust = join(dir, 'gateway-keys.json');
   writeFileSync(trust, await (await fetch(`${SERVER_URL}/pq/keys`)).text());
   expect(await callThrough(oldIdentity, trust)).toContain('TL-1001');
-  const bundle = (await (await fetch(`${E2E.baseUrl}/.well-known/pqgate/trust-bundle`)).json()) as { format: string; keys: { status: string }[] };
-  expect(bundle.format).toBe('pqgate-trust-bundle/1');
-  expect(bundle.keys.some((k) => k.status === 'active')).toBe(true);
+  const bundle = (await (await fetch(`${E2E.baseUrl}/.well-known/pqgate/trust-bundle`)).json()) as { format: string; signed: { keys: { status: string }[] } };
+  expect(bundle.format).toBe('pqgate-trust-bundle/2');
+  expect(bundle.signed.keys.some((k) => k.status === 'active')).toBe(true);
 
   // The holder makes a new key; admin A asks to rotate to it, with a short overlap.
   const newIdentity = join(dir, 'new.json');
@@ -145,7 +148,7 @@ test('pqgate rotate submits a request signed by both keys; one with a bad old-ke
   await expect(page.getByText('the key holder (signed with the old and the new key)')).toBeVisible();
 });
 
-test('a live pqgate connect session keeps working across a gateway key rotation; a connector pinned to the old key follows the trust bundle', async ({ page, browser }) => {
+test('a live pqgate connect session keeps working across a gateway key rotation; connectors pinned to the old key, by file or by fingerprint, follow the trust bundle', async ({ page, browser }) => {
   test.setTimeout(150_000);
   const dir = mkdtempSync(join(tmpdir(), 'pqgate-rot-gw-'));
   await signInAsAdmin(page);
@@ -155,9 +158,18 @@ test('a live pqgate connect session keeps working across a gateway key rotation;
   writeFileSync(trust, await (await fetch(`${SERVER_URL}/pq/keys`)).text());
   const servedKey = async () => ((await (await fetch(`${SERVER_URL}/pq/keys`)).json()) as { keys: { algorithm: string; keyId: string }[] }).keys.find((k) => k.algorithm === 'ML-DSA-87')!.keyId;
   const before = await servedKey();
+  // The fingerprint as the admin reads it on the console (the out-of-band source the README names),
+  // in both forms the README allows: the grouped 16 digits and the full 64.
+  await page.goto('/rotations');
+  const pins = page.getByRole('table', { name: 'Gateway key fingerprints' }).getByRole('row').filter({ hasText: 'ML-DSA-87' });
+  const shortPin = (await pins.getByRole('cell').nth(1).textContent())!.trim();
+  const fullPin = (await pins.getByRole('cell').nth(2).textContent())!.trim();
+  expect(fullPin).toBe(before);
+  expect(shortPin.replace(/:/g, '')).toBe(before.slice(0, 16));
+  expect(await callThrough(identity, shortPin)).toContain('TL-1001');
 
   const live = new Client({ name: 'e2e-live', version: '1.0.0' });
-  const connector = new StdioClientTransport({ command: process.execPath, args: [...PQGATE, 'connect', SERVER_URL, '--identity', identity, '--trust', trust], stderr: 'pipe' });
+  const connector = new StdioClientTransport({ command: process.execPath, args: [...PQGATE, 'connect', SERVER_URL, '--identity', identity, '--trust', trust, '--trust-state', TRUST_STATE], stderr: 'pipe' });
   let log = '';
   connector.stderr?.on('data', (chunk) => (log += String(chunk)));
   await live.connect(connector);
@@ -174,8 +186,8 @@ test('a live pqgate connect session keeps working across a gateway key rotation;
     await request.getByRole('link', { name: 'Open the request' }).click();
     const requestUrl = page.url();
     const next = (await page.getByLabel('New fingerprint').textContent())!.split(' ')[2]!;
-    const bundle = (await (await fetch(`${E2E.baseUrl}/.well-known/pqgate/trust-bundle`)).json()) as { keys: { algorithm: string; keyId: string; status: string }[] };
-    expect(bundle.keys.find((k) => k.keyId === next)).toMatchObject({ algorithm: 'ML-DSA-87', status: 'pending' });
+    const bundle = (await (await fetch(`${E2E.baseUrl}/.well-known/pqgate/trust-bundle`)).json()) as { signed: { keys: { algorithm: string; keyId: string; status: string }[] } };
+    expect(bundle.signed.keys.find((k) => k.keyId === next)).toMatchObject({ algorithm: 'ML-DSA-87', status: 'pending' });
     const approver = { email: uniqueEmail('approver-gw'), name: 'Approver C', role: 'approver', password: 'approver password 456' };
     await createUserViaSettings(page, approver);
     const pageC = await newSignedInPage(browser, approver.email, approver.password);
@@ -188,9 +200,18 @@ test('a live pqgate connect session keeps working across a gateway key rotation;
     await expect.poll(servedKey).toBe(next);
     expect(next).not.toBe(before);
 
-    // The live session goes on; a new connector that pinned only the old key follows the chain.
+    // The live session goes on; a new connector that pinned only the old key follows the chain,
+    // whether the pin is the saved pq/keys file or the fingerprint (issue 13: it used to fail with
+    // "no gateway key has fingerprint", since pq/keys no longer serves the retiring key).
     expect(textOf(await live.callTool({ name: 'get_stock', arguments: { sku: 'TL-1001' } }))).toContain('TL-1001');
     expect(await callThrough(identity, trust)).toContain('TL-1001');
+    const retiring = (await (await fetch(`${E2E.baseUrl}/.well-known/pqgate/trust-bundle`)).json()) as { signed: { keys: { keyId: string; status: string }[] } };
+    expect(retiring.signed.keys.find((k) => k.keyId === before)?.status).toBe('retiring');
+    for (const pin of [shortPin, fullPin]) {
+      let stderr = '';
+      expect(await callThrough(identity, pin, { log: (s) => (stderr = s) })).toContain('TL-1001');
+      expect(stderr).toMatch(/trusting gateway ML-DSA-87 key .* \(version \d+, active\), followed by signed rotation from the pinned ML-DSA-87 key .* \(version \d+, retiring\)/);
+    }
   } catch (error) {
     throw new Error(`${(error as Error).message}\npqgate connect said:\n${log}`);
   } finally {

@@ -7,21 +7,27 @@ import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js'
 import { getSuite, suiteNames } from '../crypto';
 import { isGatewayError } from '../errors';
 import { openConnector, relay } from '../connector/connector';
-import { followGatewayKeys, followGatewayKeysLive, resolveTrust } from '../connector/trust';
+import { followGatewayTrustLive, resolveGatewayTrust } from '../connector/trust';
+import { defaultTrustStatePath, TrustStateFile } from '../connector/trust-state';
 import { parse, UsageError, type CliIo } from './args';
 import { readIdentityFile } from './identity-file';
 
-export const CONNECT_HELP = `usage: pqgate connect <gateway-url>/api/mcp/<server> --identity <file> --trust <fingerprint|file> [--min-suite NAME]
+export const CONNECT_HELP = `usage: pqgate connect <gateway-url>/api/mcp/<server> --identity <file> --trust <fingerprint|file> [--trust-state <file>] [--min-suite NAME]
 
 Runs as a stdio MCP server and relays everything to <server> at the gateway over the
 post-quantum channel. Configure it as the command of an MCP server in your client.
 
   --identity <file>    identity made by pqgate keygen and enrolled in the console
-  --trust <fp|file>    gateway key to trust: its fingerprint (from your admin; at least 16
-                       hex digits) or a file saved from <gateway-url>/api/mcp/<server>/pq/keys.
-                       Repeat for several keys. Their successors, each signed by the
-                       version before (<gateway>/.well-known/pqgate/trust-bundle), are
-                       trusted too; a bundle that skips a version or is signed wrongly is refused.
+  --trust <fp|file>    gateway key to trust: its fingerprint as your admin reads it on the
+                       console's Rotations page (at least 16 hex digits), or a file saved from
+                       <gateway-url>/api/mcp/<server>/pq/keys whose fingerprint you compared
+                       with your admin's. Repeat for several keys. The connector follows the
+                       signed trust bundle (<gateway>/.well-known/pqgate/trust-bundle) from the
+                       pin to its successors and drops keys it marks retired or revoked; it
+                       says on stderr which key it trusts and whether it followed a rotation.
+  --trust-state <file> where to remember the newest trust bundle accepted, so an older one is
+                       refused (default ${defaultTrustStatePath()}; mode 0600). Without it,
+                       trust starts again from the pin.
   --min-suite NAME     weakest suite to accept (default hybrid; ${suiteNames().join(', ')})`;
 
 /** How often a running connector re-reads the trust bundle (a rotated gateway key is published before it signs). */
@@ -29,13 +35,13 @@ const TRUST_REFRESH_MS = Number(process.env.PQGATE_TRUST_REFRESH_SECONDS ?? 300)
 
 /** Runs connect until the MCP client closes stdin; returns the exit code. */
 export async function connectCommand(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parse(args, { identity: { type: 'string' }, trust: { type: 'string', multiple: true }, 'min-suite': { type: 'string' } }, true);
+  const { values, positionals } = parse(args, { identity: { type: 'string' }, trust: { type: 'string', multiple: true }, 'trust-state': { type: 'string' }, 'min-suite': { type: 'string' } }, true);
   if (values.help) return io.out(CONNECT_HELP), 0;
   if (positionals.length !== 1) throw new UsageError('give exactly one gateway URL, e.g. https://gateway.example/api/mcp/clinic-records');
   const url = positionals[0]!;
   if (!/^https?:\/\/[^/]+\/.+/.test(url)) throw new UsageError(`${url} is not an http(s) URL naming a server path`);
   if (!values.identity) throw new UsageError('--identity <file> is required (create one with pqgate keygen)');
-  if (!values.trust?.length) throw new UsageError(`--trust is required: ask your admin for the gateway key fingerprint, or save ${url}/pq/keys to a file after checking it`);
+  if (!values.trust?.length) throw new UsageError(`--trust is required: ask your admin for the gateway key fingerprint (console, Rotations page), or save ${url}/pq/keys to a file and compare its fingerprint with your admin's`);
   const minSuite = values['min-suite'];
   if (minSuite) {
     try {
@@ -46,9 +52,11 @@ export async function connectCommand(args: string[], io: CliIo): Promise<number>
     }
   }
   const identity = readIdentityFile(values.identity);
-  const pinned = await resolveTrust(url, values.trust);
-  // The pinned keys plus their successors from the gateway's trust bundle, refreshed while running.
-  const trust = followGatewayKeysLive(url, await followGatewayKeys(url, pinned), { intervalMs: TRUST_REFRESH_MS, pinned, onError: io.err });
+  const state = new TrustStateFile(values['trust-state'] ?? defaultTrustStatePath());
+  // The pins plus their signed successors from the gateway's trust bundle, refreshed while running.
+  const initial = await resolveGatewayTrust(url, values.trust, { state });
+  for (const line of initial.report) io.err(line);
+  const trust = followGatewayTrustLive(url, values.trust, initial, { intervalMs: TRUST_REFRESH_MS, state, onInfo: io.err });
   const connector = await openConnector(url, identity, { trustedGatewayKeys: trust.keys, ...(minSuite ? { minSuite } : {}) });
   io.err(`pqgate connect: ${connector.server} over ${connector.channel.info().suite}, gateway key ${connector.channel.info().gatewayKeyId}`);
   const local = new StdioServerTransport();

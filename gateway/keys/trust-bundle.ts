@@ -1,35 +1,57 @@
 /**
  * The gateway's trust bundle (`GET /.well-known/pqgate/trust-bundle`): every version of every
- * gateway signing key, each version after the first signed by the version before it, as TUF
- * rotates its root. A client that pinned any one version can walk forward to the current one
- * and trusts nothing it cannot reach by valid signatures without a gap. Pure: no I/O.
+ * gateway signing key with its status, each version after the first vouched for by the version
+ * before it (as TUF rotates its root), the whole document numbered, dated, given an expiry and
+ * signed by the active key of each chain. Format, parsing and signing live here; what a client
+ * concludes from a bundle is in `follow-trust-bundle.ts`. Pure: no I/O.
  */
-import { keyIdOf, type PublicKeyRecord } from '../channel';
-import { fromBase64Url, fromHex, getCryptoProvider, toBase64Url, toHex, utf8, type CryptoProvider, type SignatureId, type Signer } from '../crypto';
+import { keyIdOf } from '../channel';
+import { getCryptoProvider, toBase64Url, toHex, utf8, type CryptoProvider, type SignatureId, type Signer } from '../crypto';
 import { GatewayError } from '../errors';
 
-export const TRUST_BUNDLE_FORMAT = 'pqgate-trust-bundle/1';
+export const TRUST_BUNDLE_FORMAT = 'pqgate-trust-bundle/2';
 /** FIPS 204 context of a link signature; Ed25519 uses the same prefixed message format as the channel. */
-const LINK_CONTEXT = utf8('pqgate/1 gateway key link');
+export const LINK_CONTEXT = utf8('pqgate/1 gateway key link');
+/** FIPS 204 context of the bundle signature (distinct from links and handshakes: no signature serves two purposes). */
+export const BUNDLE_CONTEXT = utf8('pqgate/1 trust bundle');
 const ALGORITHMS: readonly SignatureId[] = ['Ed25519', 'ML-DSA-65', 'ML-DSA-87'];
-const STATUSES = ['pending', 'active', 'retiring', 'retired'] as const;
+export const TRUST_BUNDLE_STATUSES = ['pending', 'active', 'retiring', 'retired', 'revoked'] as const;
+export type TrustBundleStatus = (typeof TRUST_BUNDLE_STATUSES)[number];
+/** How long a signed bundle is valid: a client refuses it afterwards, which bounds how long an old copy can hide a revocation. */
+export const TRUST_BUNDLE_VALIDITY_MS = 7 * 24 * 3600 * 1000;
 const MAX_KEYS = 256;
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 /** One gateway key as the bundle lists it. */
 export interface TrustBundleKey {
   readonly algorithm: SignatureId;
   readonly version: number;
-  /** `pending` is the next key (approved rotations make it active), `retiring` the previous one. */
-  readonly status: (typeof STATUSES)[number];
+  /** `pending` is the next key (approved rotations make it active), `retiring` the previous one; `retired` and `revoked` are refused. */
+  readonly status: TrustBundleStatus;
   readonly keyId: string;
   readonly publicKey: string;
   /** Signature by version − 1 over {@link linkStatement}; absent only on version 1. */
   readonly previousSignature?: string;
 }
 
+/** The signed part of a bundle. */
+export interface TrustBundleSigned {
+  /** Grows with every change of a key's status (see {@link trustBundleVersion}); a client refuses a lower one than it has seen. */
+  readonly version: number;
+  readonly issuedAt: string;
+  readonly expires: string;
+  readonly keys: readonly TrustBundleKey[];
+}
+
+export interface TrustBundleSignature {
+  readonly keyId: string;
+  readonly signature: string;
+}
+
 export interface TrustBundle {
   readonly format: typeof TRUST_BUNDLE_FORMAT;
-  readonly keys: readonly TrustBundleKey[];
+  readonly signed: TrustBundleSigned;
+  readonly signatures: readonly TrustBundleSignature[];
 }
 
 /**
@@ -46,76 +68,77 @@ export function signKeyLink(previous: Signer, next: { algorithm: SignatureId; ve
 }
 
 /**
- * Parses a bundle, rejecting unknown fields, algorithms and statuses.
- * @throws GatewayError `malformed_message`.
+ * The bytes a bundle signature covers: every field of `signed`, rebuilt from the parsed values in
+ * one fixed order (parsing refuses unknown fields, so nothing in a bundle escapes the signature).
  */
-export function parseTrustBundle(json: unknown): TrustBundle {
-  const bad = (why: string) => new GatewayError('malformed_message', `trust bundle: ${why}`);
-  const b = json as { format?: unknown; keys?: unknown };
-  if (!b || typeof b !== 'object' || b.format !== TRUST_BUNDLE_FORMAT) throw bad(`expected format ${TRUST_BUNDLE_FORMAT}`);
-  if (Object.keys(b).some((k) => k !== 'format' && k !== 'keys')) throw bad('unknown field');
-  if (!Array.isArray(b.keys) || b.keys.length > MAX_KEYS) throw bad(`keys must be a list of at most ${MAX_KEYS}`);
-  const keys = b.keys.map((raw: Record<string, unknown>) => {
-    if (!raw || typeof raw !== 'object') throw bad('each key must be an object');
-    for (const k of Object.keys(raw)) if (!['algorithm', 'version', 'status', 'keyId', 'publicKey', 'previousSignature'].includes(k)) throw bad(`unknown field ${k.slice(0, 40)}`);
-    const { algorithm, version, status, keyId, publicKey, previousSignature } = raw;
-    if (!ALGORITHMS.includes(algorithm as SignatureId)) throw bad('unknown algorithm');
-    if (!Number.isSafeInteger(version) || (version as number) < 1) throw bad('version must be a positive integer');
-    if (!STATUSES.includes(status as TrustBundleKey['status'])) throw bad('unknown status');
-    if (typeof keyId !== 'string' || !/^[0-9a-f]{64}$/.test(keyId)) throw bad('keyId must be 64 hex digits');
-    if (typeof publicKey !== 'string' || publicKey.length > 8192) throw bad('publicKey must be base64url');
-    if (previousSignature !== undefined && (typeof previousSignature !== 'string' || previousSignature.length > 8192)) throw bad('previousSignature must be base64url');
-    return raw as unknown as TrustBundleKey;
-  });
-  return { format: TRUST_BUNDLE_FORMAT, keys };
+export function bundleStatement(signed: TrustBundleSigned): Uint8Array {
+  const keys = signed.keys.map((k) => ({ algorithm: k.algorithm, version: k.version, status: k.status, keyId: k.keyId, publicKey: k.publicKey, ...(k.previousSignature ? { previousSignature: k.previousSignature } : {}) }));
+  return utf8(`pqgate trust bundle\n${JSON.stringify({ version: signed.version, issuedAt: signed.issuedAt, expires: signed.expires, keys })}`);
+}
+
+const RANK: Record<TrustBundleStatus, number> = { pending: 0, active: 1, retiring: 2, retired: 3, revoked: 4 };
+
+/**
+ * The bundle version for a set of keys: the sum of each non-pending key's rank in its life cycle
+ * (active 1, retiring 2, retired 3, revoked 4). Keys only move forward and approved keys are never
+ * deleted, so every change the version covers raises it, on every replica alike, with no counter
+ * to keep. Pending keys do not count: a rejected one is deleted, and a version must never fall.
+ */
+export function trustBundleVersion(keys: readonly Pick<TrustBundleKey, 'status'>[]): number {
+  return keys.reduce((sum, k) => sum + RANK[k.status], 0);
+}
+
+/** Signs a bundle with each given key (the gateway passes the active key of every chain). */
+export function signTrustBundle(signed: TrustBundleSigned, signers: readonly Signer[], provider: CryptoProvider = getCryptoProvider()): TrustBundle {
+  const statement = bundleStatement(signed);
+  return {
+    format: TRUST_BUNDLE_FORMAT,
+    signed,
+    signatures: signers.map((s) => ({ keyId: toHex(keyIdOf(s.publicKey, provider)), signature: toBase64Url(s.sign(statement, BUNDLE_CONTEXT)) })),
+  };
+}
+
+const bad = (why: string) => new GatewayError('malformed_message', `trust bundle: ${why}`);
+
+function onlyFields(value: unknown, allowed: readonly string[], what: string): Record<string, unknown> {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) throw bad(`${what} must be an object`);
+  for (const k of Object.keys(value)) if (!allowed.includes(k)) throw bad(`unknown field ${k.slice(0, 40)} in ${what}`);
+  return value as Record<string, unknown>;
+}
+
+const isB64 = (v: unknown, max: number) => typeof v === 'string' && v.length <= max && /^[A-Za-z0-9_-]*$/.test(v);
+const isTime = (v: unknown) => typeof v === 'string' && ISO_TIME.test(v) && !Number.isNaN(Date.parse(v));
+
+function parseKey(raw: unknown): TrustBundleKey {
+  const { algorithm, version, status, keyId, publicKey, previousSignature } = onlyFields(raw, ['algorithm', 'version', 'status', 'keyId', 'publicKey', 'previousSignature'], 'a key');
+  if (!ALGORITHMS.includes(algorithm as SignatureId)) throw bad('unknown algorithm');
+  if (!Number.isSafeInteger(version) || (version as number) < 1) throw bad('version must be a positive integer');
+  if (!TRUST_BUNDLE_STATUSES.includes(status as TrustBundleStatus)) throw bad(`unknown status (expected ${TRUST_BUNDLE_STATUSES.join(', ')})`);
+  if (typeof keyId !== 'string' || !/^[0-9a-f]{64}$/.test(keyId)) throw bad('keyId must be 64 hex digits');
+  if (!isB64(publicKey, 8192)) throw bad('publicKey must be base64url');
+  if (previousSignature !== undefined && !isB64(previousSignature, 8192)) throw bad('previousSignature must be base64url');
+  return raw as TrustBundleKey;
 }
 
 /**
- * From keys the client already trusts, walks each algorithm's chain forward through the bundle:
- * version n+1 must be listed and signed by version n, up to the newest listed version. Returns
- * the pinned keys plus every successor that is not retired.
- * @throws GatewayError `untrusted_gateway_key` when a pinned key is not in the bundle, a version
- *   is missing (skipped), a key id does not match its key, or a link signature does not verify.
+ * Parses a bundle, rejecting unknown fields, algorithms and statuses, and anything oversized.
+ * Parsing proves nothing: {@link followTrustBundle} checks the signatures.
+ * @throws GatewayError `malformed_message`.
  */
-export function followTrustBundle(bundle: TrustBundle, pinned: readonly PublicKeyRecord[], provider: CryptoProvider = getCryptoProvider()): PublicKeyRecord[] {
-  const refuse = (why: string) => new GatewayError('untrusted_gateway_key', `trust bundle refused: ${why}. Ask your admin, and keep the keys you trust`);
-  const out: PublicKeyRecord[] = [];
-  const seen = new Set<string>();
-  const add = (r: PublicKeyRecord) => {
-    const id = toHex(r.keyId ?? keyIdOf(r.publicKey, provider));
-    if (!seen.has(id)) seen.add(id), out.push(r);
-  };
-  for (const pin of pinned) {
-    add(pin);
-    const pinId = toHex(keyIdOf(pin.publicKey, provider));
-    const chain = bundle.keys.filter((k) => k.algorithm === pin.algorithm);
-    const byVersion = new Map<number, TrustBundleKey>();
-    for (const k of chain) {
-      if (byVersion.has(k.version)) throw refuse(`${k.algorithm} version ${k.version} is listed twice`);
-      byVersion.set(k.version, k);
-    }
-    const start = chain.find((k) => k.keyId === pinId);
-    // A gateway that no longer lists a pinned key cannot vouch for a successor of it.
-    if (!start) continue;
-    const newest = Math.max(...chain.map((k) => k.version));
-    let previous = { version: start.version, publicKey: pin.publicKey };
-    for (let v = start.version + 1; v <= newest; v++) {
-      const next = byVersion.get(v);
-      if (!next) throw refuse(`${pin.algorithm} version ${v} is missing (the bundle skips from ${v - 1} to a later version)`);
-      const publicKey = fromBase64Url(next.publicKey);
-      if (toHex(keyIdOf(publicKey, provider)) !== next.keyId) throw refuse(`${pin.algorithm} version ${v} has a key id that is not its key's`);
-      if (!next.previousSignature) throw refuse(`${pin.algorithm} version ${v} is not signed by version ${v - 1}`);
-      const statement = linkStatement(next.algorithm, v, publicKey, keyIdOf(previous.publicKey, provider));
-      let valid = false;
-      try {
-        valid = provider.signature(pin.algorithm).verify(fromBase64Url(next.previousSignature), statement, previous.publicKey, LINK_CONTEXT);
-      } catch {
-        valid = false;
-      }
-      if (!valid) throw refuse(`${pin.algorithm} version ${v} is not validly signed by version ${v - 1}`);
-      if (next.status !== 'retired') add({ algorithm: next.algorithm, publicKey, keyId: fromHex(next.keyId) });
-      previous = { version: v, publicKey };
-    }
-  }
-  return out;
+export function parseTrustBundle(json: unknown): TrustBundle {
+  // The format first, so a bundle of another format says so rather than naming a field.
+  if ((json as { format?: unknown } | null)?.format !== TRUST_BUNDLE_FORMAT) throw bad(`expected format ${TRUST_BUNDLE_FORMAT} (a gateway older than this connector serves another one: upgrade the gateway)`);
+  const b = onlyFields(json, ['format', 'signed', 'signatures'], 'the bundle');
+  const s = onlyFields(b.signed, ['version', 'issuedAt', 'expires', 'keys'], 'signed');
+  if (!Number.isSafeInteger(s.version) || (s.version as number) < 0) throw bad('signed.version must be a non-negative integer');
+  if (!isTime(s.issuedAt) || !isTime(s.expires)) throw bad('issuedAt and expires must be ISO 8601 UTC times (YYYY-MM-DDTHH:MM:SS.sssZ)');
+  if (!Array.isArray(s.keys) || s.keys.length > MAX_KEYS) throw bad(`keys must be a list of at most ${MAX_KEYS}`);
+  if (!Array.isArray(b.signatures) || b.signatures.length > ALGORITHMS.length * 4) throw bad('signatures must be a short list');
+  const signatures = b.signatures.map((raw: unknown) => {
+    const { keyId, signature } = onlyFields(raw, ['keyId', 'signature'], 'a signature');
+    if (typeof keyId !== 'string' || !/^[0-9a-f]{64}$/.test(keyId) || !isB64(signature, 8192)) throw bad('each signature needs a keyId (64 hex digits) and a base64url signature');
+    return { keyId, signature: signature as string };
+  });
+  const signed: TrustBundleSigned = { version: s.version as number, issuedAt: s.issuedAt as string, expires: s.expires as string, keys: s.keys.map(parseKey) };
+  return { format: TRUST_BUNDLE_FORMAT, signed, signatures };
 }

@@ -9,7 +9,7 @@ export async function getRotation(actor: SessionUser, id: string) {
   const request = await db.rotationRequest.findUnique({
     where: { id },
     select: {
-      id: true, source: true, reason: true, status: true, createdAt: true, decidedAt: true, requiredApprovals: true, overlapSeconds: true, newFingerprint: true, requestedById: true,
+      id: true, source: true, kind: true, reason: true, status: true, createdAt: true, decidedAt: true, requiredApprovals: true, overlapSeconds: true, newFingerprint: true, requestedById: true,
       requestedBy: { select: { email: true, name: true } },
       oldKey: { select: { id: true, purpose: true, owner: true, version: true, algorithm: true, state: true, fingerprint: true, createdAt: true, activatedAt: true, retireAt: true, maxAgeDays: true, identity: { select: { name: true } } } },
       newKey: { select: { id: true, version: true, algorithm: true, state: true, fingerprint: true, createdAt: true } },
@@ -29,8 +29,8 @@ export async function getKeyHistory(actor: SessionUser, keyId: string) {
     where: { purpose: key.purpose, owner: key.owner },
     orderBy: { version: 'asc' },
     select: {
-      id: true, version: true, state: true, algorithm: true, fingerprint: true, createdAt: true, activatedAt: true, retiringAt: true, retiredAt: true, retireAt: true,
-      rotationsOld: { orderBy: { createdAt: 'asc' }, select: { id: true, source: true, status: true, reason: true, createdAt: true, decidedAt: true, newFingerprint: true, requestedBy: { select: { email: true } }, approvals: { select: { decision: true, reason: true, createdAt: true, approver: { select: { email: true } } } } } },
+      id: true, version: true, state: true, algorithm: true, fingerprint: true, createdAt: true, activatedAt: true, retiringAt: true, retiredAt: true, retireAt: true, revokedAt: true,
+      rotationsOld: { orderBy: { createdAt: 'asc' }, select: { id: true, source: true, kind: true, status: true, reason: true, createdAt: true, decidedAt: true, newFingerprint: true, requestedBy: { select: { email: true } }, approvals: { select: { decision: true, reason: true, createdAt: true, approver: { select: { email: true } } } } } },
     },
   });
   type Entry = { at: Date; what: string; detail?: string; href?: string };
@@ -40,8 +40,9 @@ export async function getKeyHistory(actor: SessionUser, keyId: string) {
     if (v.activatedAt) entries.push({ at: v.activatedAt, what: `v${v.version} active` });
     if (v.retiringAt) entries.push({ at: v.retiringAt, what: `v${v.version} retiring`, detail: v.retireAt ? `accepted until ${v.retireAt.toISOString()}` : undefined });
     if (v.retiredAt) entries.push({ at: v.retiredAt, what: `v${v.version} retired` });
+    if (v.revokedAt) entries.push({ at: v.revokedAt, what: `v${v.version} revoked` });
     for (const r of v.rotationsOld) {
-      entries.push({ at: r.createdAt, what: `rotation of v${v.version} requested (${r.source})`, detail: `${r.requestedBy?.email ?? r.source}: ${r.reason}`, href: `/rotations/${r.id}` });
+      entries.push({ at: r.createdAt, what: `${r.kind === 'revoke' ? 'revocation' : 'rotation'} of v${v.version} requested (${r.source})`, detail: `${r.requestedBy?.email ?? r.source}: ${r.reason}`, href: `/rotations/${r.id}` });
       for (const a of r.approvals) entries.push({ at: a.createdAt, what: a.decision === 'approve' ? 'approved' : 'rejected', detail: `${a.approver.email}: ${a.reason}`, href: `/rotations/${r.id}` });
     }
   }

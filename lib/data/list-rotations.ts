@@ -4,13 +4,13 @@ import { keyDueness, keyExpiresAt } from '../rotations/rotation-settings';
 
 /**
  * The Rotations page: the queue (pending requests, and keys due soon or overdue with no request
- * yet), decided requests (newest first), and every key not yet retired. Public keys and sealed
+ * yet), decided requests (newest first), and every key not yet retired or revoked. Public keys and sealed
  * secrets are never selected: the page shows fingerprints only.
  */
 export async function listRotations(actor: SessionUser, now = Date.now()) {
   assertPermission(actor, 'console:read');
   const requestSelect = {
-    id: true, source: true, reason: true, status: true, createdAt: true, decidedAt: true, requiredApprovals: true, overlapSeconds: true, newFingerprint: true, requestedById: true,
+    id: true, source: true, kind: true, reason: true, status: true, createdAt: true, decidedAt: true, requiredApprovals: true, overlapSeconds: true, newFingerprint: true, requestedById: true,
     oldKey: { select: { id: true, purpose: true, owner: true, version: true, fingerprint: true, identity: { select: { name: true } } } },
     requestedBy: { select: { email: true } },
     approvals: { select: { decision: true, approverId: true } },
@@ -19,7 +19,7 @@ export async function listRotations(actor: SessionUser, now = Date.now()) {
     db.rotationRequest.findMany({ where: { status: 'pending' }, orderBy: { createdAt: 'asc' }, take: 200, select: requestSelect }),
     db.rotationRequest.findMany({ where: { status: { not: 'pending' } }, orderBy: { createdAt: 'desc' }, take: 50, select: requestSelect }),
     db.key.findMany({
-      where: { state: { not: 'retired' } },
+      where: { state: { notIn: ['retired', 'revoked'] } },
       orderBy: [{ purpose: 'asc' }, { owner: 'asc' }, { version: 'desc' }],
       take: 500,
       select: {

@@ -43,6 +43,10 @@ export async function nextKeyVersion(old: Pick<RotatableKey, 'purpose' | 'owner'
 export async function openRotation(input: {
   old: RotatableKey;
   source: 'schedule' | 'admin' | 'client';
+  /** `revoke`: approval revokes the old key at once instead of retiring it after an overlap. */
+  kind?: 'rotate' | 'revoke';
+  /** Generate a successor for a gateway-held key (default yes; no when revoking a retiring key, whose successor is already active). */
+  withSuccessor?: boolean;
   reason: string;
   requestedById?: string;
   overlapSeconds?: number;
@@ -53,7 +57,7 @@ export async function openRotation(input: {
   const { old } = input;
   const settings = await readRotationSettings();
   let newKey = input.newKey;
-  if (!newKey && (old.purpose === 'gateway_signing' || old.purpose === 'ticket')) {
+  if (!newKey && input.withSuccessor !== false && (old.purpose === 'gateway_signing' || old.purpose === 'ticket')) {
     newKey = successorGatewayKey({ ...old, purpose: old.purpose });
   }
   try {
@@ -65,6 +69,7 @@ export async function openRotation(input: {
           newKeyId: created?.id ?? null,
           newFingerprint: created?.fingerprint ?? null,
           source: input.source,
+          kind: input.kind ?? 'rotate',
           reason: input.reason,
           requestedById: input.requestedById ?? null,
           clientProof: input.clientProof,

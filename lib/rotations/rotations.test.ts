@@ -2,9 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connect, createChannelServer, generateKeyPair, keyIdOf, type ChannelServer, type PublicKeyRecord } from '@/gateway/channel';
-import { toBase64Url, toHex, type SignatureId } from '@/gateway/crypto';
-import { followGatewayKeys } from '@/gateway/connector/trust';
+import { connect, createChannelServer, generateKeyPair, keyIdOf, type ChannelServer } from '@/gateway/channel';
+import { toBase64Url, toHex } from '@/gateway/crypto';
+import { resolveGatewayTrust } from '@/gateway/connector/trust';
+import { TrustStateFile } from '@/gateway/connector/trust-state';
 import { createRotationProof } from '@/gateway/keys';
 import type { SessionUser } from '../auth/permission';
 
@@ -22,6 +23,7 @@ const { PrismaGatewayStore } = await import('../gateway-store/prisma-gateway-sto
 const { bumpGatewayEpoch } = await import('../gateway-store/gateway-epoch');
 const { getTrustBundle } = await import('../data/get-trust-bundle');
 const { requestRotation } = await import('./request-rotation');
+const { requestRevocation } = await import('./request-revocation');
 const { decideRotation } = await import('./decide-rotation');
 const { submitClientRotation } = await import('./submit-client-rotation');
 const { runKeyMaintenance } = await import('./run-key-maintenance');
@@ -85,7 +87,7 @@ describe('rotations', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const keyOf = (purpose: 'gateway_signing' | 'ticket', owner: string, state = 'active' as const) => db.key.findFirstOrThrow({ where: { purpose, owner, state }, select: { id: true, version: true, fingerprint: true } });
+  const keyOf = (purpose: 'gateway_signing' | 'ticket', owner: string, state: 'active' | 'retiring' = 'active') => db.key.findFirstOrThrow({ where: { purpose, owner, state }, select: { id: true, version: true, fingerprint: true } });
 
   it('refuses the requester\'s own approval on the server, then completes on another approver\'s', async () => {
     const old = await keyOf('gateway_signing', 'gateway:Ed25519');
@@ -135,10 +137,11 @@ describe('rotations', () => {
   });
 
   it('keeps a live session working across a gateway signing-key and a ticket-key rotation', async () => {
-    const pinned: PublicKeyRecord[] = (await db.key.findMany({ where: { purpose: 'gateway_signing', state: 'active' }, select: { algorithm: true, publicKey: true } })).map((k) => ({ algorithm: k.algorithm as SignatureId, publicKey: new Uint8Array(k.publicKey!) }));
+    // Pinned by fingerprint, as the README configures clients.
+    const pinned = (await db.key.findMany({ where: { purpose: 'gateway_signing', state: 'active' }, select: { fingerprint: true } })).map((k) => k.fingerprint);
     const identity = await db.key.findFirstOrThrow({ where: { fingerprint: toHex(identityKey.keyId) } });
     expect(identity.state).toBe('active');
-    const trusted = await followGatewayKeys('https://gw.test/api/mcp/x', pinned, doFetch);
+    const trusted = (await resolveGatewayTrust('https://gw.test/api/mcp/x', pinned, { fetch: doFetch })).keys;
     const session = await connect('https://gw.test/pq', identityKey, { trustedGatewayKeys: trusted, fetch: doFetch, offer: ['hybrid'] });
     expect(dec(await session.request('mcp', enc('one')))).toBe('echo:one');
     const firstGatewayKey = session.info().gatewayKeyId;
@@ -148,8 +151,8 @@ describe('rotations', () => {
     const signing = await keyOf('gateway_signing', 'gateway:ML-DSA-65');
     const request = await requestRotation({ keyId: signing.id, reason: 'live test' }, adminA.id);
     const bundle = await getTrustBundle();
-    expect(bundle.keys.find((k) => k.algorithm === 'ML-DSA-65' && k.version === 2)).toMatchObject({ status: 'pending', keyId: request.newFingerprint });
-    trusted.splice(0, trusted.length, ...(await followGatewayKeys('https://gw.test/api/mcp/x', pinned, doFetch)));
+    expect(bundle.signed.keys.find((k) => k.algorithm === 'ML-DSA-65' && k.version === 2)).toMatchObject({ status: 'pending', keyId: request.newFingerprint });
+    trusted.splice(0, trusted.length, ...(await resolveGatewayTrust('https://gw.test/api/mcp/x', pinned, { fetch: doFetch })).keys);
     expect(trusted.map((k) => toHex(k.keyId ?? keyIdOf(k.publicKey)))).toContain(request.newFingerprint);
     await decideRotation({ requestId: request.id, decision: 'approve', reason: 'ok' }, approverB);
     await store.rebuild(await bumpGatewayEpoch());
@@ -176,6 +179,44 @@ describe('rotations', () => {
     expect(await store.channel.keyRing.minimumVersion()).toBe(2);
     expect(dec(await session.request('mcp', enc('four')))).toBe('echo:four');
     expect(session.handshakes()).toBe(1);
+  });
+
+  it('revokes a gateway key on a second approver\'s word; the signed bundle says so and a connector pinned to it drops it', async () => {
+    const state = new TrustStateFile(join(dir, 'trust-state.json'));
+    const url = 'https://gw.test/api/mcp/x';
+    const v1 = await keyOf('gateway_signing', 'gateway:ML-DSA-87');
+    const before = await getTrustBundle();
+    const pinnedIds = async (fetchImpl = doFetch) => (await resolveGatewayTrust(url, [v1.fingerprint], { fetch: fetchImpl, state })).keys.map((k) => toHex(k.keyId!));
+    expect(await pinnedIds()).toEqual([v1.fingerprint]);
+
+    const request = await requestRevocation({ keyId: v1.id, reason: 'seed copied to a laptop that was stolen' }, adminA.id);
+    expect(request.newFingerprint).toMatch(/^[0-9a-f]{64}$/);
+    expect(await codeOf(decideRotation({ requestId: request.id, decision: 'approve', reason: 'mine' }, adminA))).toBe('forbidden');
+    expect((await decideRotation({ requestId: request.id, decision: 'approve', reason: 'confirmed' }, approverB)).outcome).toBe('completed');
+    const row = await db.key.findUniqueOrThrow({ where: { id: v1.id }, select: { state: true, secretSealed: true, revokedAt: true } });
+    expect(row).toMatchObject({ state: 'revoked', secretSealed: null });
+    expect(row.revokedAt).toBeInstanceOf(Date);
+    expect(await db.key.findUniqueOrThrow({ where: { fingerprint: request.newFingerprint! }, select: { state: true } })).toEqual({ state: 'active' });
+    expect(await db.auditEvent.count({ where: { action: 'keys.revoke', targetId: v1.id, decision: 'ok' } })).toBe(1);
+
+    const after = await getTrustBundle();
+    expect(after.signed.keys.find((k) => k.keyId === v1.fingerprint)?.status).toBe('revoked');
+    expect(after.signed.version).toBeGreaterThan(before.signed.version);
+    // Pinned by fingerprint to the revoked key: it follows to the successor and no longer trusts the pin.
+    expect(await pinnedIds()).toEqual([request.newFingerprint]);
+    // Serving the bundle from before the revocation again is refused: the state file saw a newer one.
+    const replay = (async (u: string | URL | Request, init?: RequestInit) => (new URL(String(u)).pathname === '/.well-known/pqgate/trust-bundle' ? Response.json(before) : doFetch(u, init))) as typeof fetch;
+    await expect(pinnedIds(replay)).rejects.toThrow(/older than version/);
+
+    // A retiring key (ML-DSA-65 v1, replaced earlier) is revoked without a successor; revoked keys and identity keys are refused.
+    const retiring = await keyOf('gateway_signing', 'gateway:ML-DSA-65', 'retiring');
+    const second = await requestRevocation({ keyId: retiring.id, reason: 'end its overlap now' }, adminA.id);
+    expect(second.newFingerprint).toBeNull();
+    expect((await decideRotation({ requestId: second.id, decision: 'approve', reason: 'ok' }, approverC)).outcome).toBe('completed');
+    expect((await db.key.findUniqueOrThrow({ where: { id: retiring.id }, select: { state: true } })).state).toBe('revoked');
+    expect(await codeOf(requestRevocation({ keyId: retiring.id, reason: 'again' }, adminA.id))).toBe('conflict');
+    const identityRow = await db.key.findFirstOrThrow({ where: { purpose: 'identity' }, select: { id: true } });
+    expect(await codeOf(requestRevocation({ keyId: identityRow.id, reason: 'not here' }, adminA.id))).toBe('invalid_input');
   });
 
   it('a rotated identity key works at once; the old one until the overlap ends', async () => {

@@ -28,3 +28,9 @@ export const rotationSettingsSchema = z.object({
   requiredApprovals: z.coerce.number({ message: 'Enter a number.' }).int().min(1, 'At least 1: the requester never counts.').max(10, 'At most 10.'),
   overlapSeconds: z.coerce.number({ message: 'Enter a number of seconds.' }).int().min(1, 'At least 1 second.').max(90 * 86_400, 'At most 90 days.'),
 });
+
+/** An admin's request to revoke a gateway signing key (approved like a rotation). */
+export const requestRevocationSchema = z.object({
+  keyId: z.string().min(1),
+  reason,
+});

@@ -1,5 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import { displayKeyId } from '@/gateway/channel';
+import { fromHex } from '@/gateway/crypto';
 import { Badge } from '@/components/ui/badge';
 import { Card, CardTitle } from '@/components/ui/card';
 import { EmptyState } from '@/components/ui/empty-state';
@@ -11,6 +13,7 @@ import { can } from '@/lib/auth/roles';
 import { keyLabel, listRotations } from '@/lib/data/list-rotations';
 import { ROTATABLE_PURPOSES } from '@/lib/rotations/open-rotation';
 import { readRotationSettings } from '@/lib/rotations/rotation-settings';
+import { RevokeGatewayKeyForm } from './_components/revoke-key-form';
 import { RequestRotationForm, RotationSettingsForm } from './_components/rotation-forms';
 
 export const metadata: Metadata = { title: 'Rotations' };
@@ -25,6 +28,10 @@ export default async function RotationsPage({ searchParams }: { searchParams: Pr
   const rotatable = keys
     .filter((k) => k.state === 'active' && k.openRequests === 0 && (ROTATABLE_PURPOSES as readonly string[]).includes(k.purpose))
     .map((k) => ({ id: k.id, label: `${keyLabel(k)} (${k.fingerprint.slice(0, 16)})`, purpose: k.purpose, algorithm: k.algorithm }));
+  const gatewayKeys = keys.filter((k) => k.purpose === 'gateway_signing' && k.state === 'active');
+  const revocable = keys
+    .filter((k) => k.purpose === 'gateway_signing' && (k.state === 'active' || k.state === 'retiring') && k.openRequests === 0)
+    .map((k) => ({ id: k.id, label: `${keyLabel(k)} · ${k.state} (${k.fingerprint.slice(0, 16)})` }));
   return (
     <>
       <PageHeader
@@ -61,6 +68,12 @@ export default async function RotationsPage({ searchParams }: { searchParams: Pr
                   <Td className="font-mono text-xs">{keyLabel(r.oldKey)}</Td>
                   <Td>
                     <Badge tone="warn">{r.source}</Badge>
+                    {r.kind === 'revoke' ? (
+                      <>
+                        {' '}
+                        <Badge tone="bad">revoke</Badge>
+                      </>
+                    ) : null}
                   </Td>
                   <Td>{r.reason}</Td>
                   <Td>{r.requestedBy?.email ?? (r.source === 'client' ? 'the key holder' : 'the schedule')}</Td>
@@ -109,6 +122,41 @@ export default async function RotationsPage({ searchParams }: { searchParams: Pr
             Request a rotation
           </CardTitle>
           <RequestRotationForm keys={rotatable} defaultKeyId={rotatable.some((k) => k.id === requestedKey) ? requestedKey : undefined} defaultOverlapSeconds={settings.overlapSeconds} />
+        </Card>
+      ) : null}
+
+      <Card className="mt-6" id="gateway-fingerprints">
+        <CardTitle description="What users pin with pqgate connect --trust. Give them a fingerprint yourself (in person, or over a channel you already trust), never only a link to the gateway: a connector that pins one keeps following the gateway's signed key rotations, and stops trusting keys revoked below.">
+          Gateway key fingerprints
+        </CardTitle>
+        <Table caption="Gateway key fingerprints">
+          <THead>
+            <tr>
+              <Th>Algorithm</Th>
+              <Th>Fingerprint</Th>
+              <Th>Full key id (--trust)</Th>
+            </tr>
+          </THead>
+          <tbody>
+            {gatewayKeys.map((k) => (
+              <Tr key={k.id}>
+                <Td className="font-mono">
+                  {k.algorithm} v{k.version}
+                </Td>
+                <Td className="font-mono">{displayKeyId(fromHex(k.fingerprint))}</Td>
+                <Td className="break-all font-mono text-xs">{k.fingerprint}</Td>
+              </Tr>
+            ))}
+          </tbody>
+        </Table>
+      </Card>
+
+      {can(user.role, 'rotations:request') ? (
+        <Card className="mt-6" id="revoke">
+          <CardTitle description="For a gateway signing key whose secret may have leaked. Another approver must approve (two-person rule). Revoking the active key generates its successor now; on approval the key is revoked at once, with no overlap, and connectors drop it at their next trust bundle check (at most PQGATE_TRUST_REFRESH_SECONDS, default 5 minutes).">
+            Revoke a gateway key
+          </CardTitle>
+          <RevokeGatewayKeyForm keys={revocable} />
         </Card>
       ) : null}
 
@@ -196,7 +244,7 @@ export default async function RotationsPage({ searchParams }: { searchParams: Pr
                       {keyLabel(r.oldKey)}
                     </Link>
                   </Td>
-                  <Td>{r.source}</Td>
+                  <Td>{r.kind === 'revoke' ? `${r.source} · revoke` : r.source}</Td>
                   <Td>{r.reason}</Td>
                   <Td>
                     <Badge tone={STATUS_TONE[r.status]}>{r.status}</Badge>

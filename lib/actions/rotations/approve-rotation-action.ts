@@ -18,10 +18,12 @@ export const approveRotationAction = defineAction({
     revalidatePath(`/rotations/${input.requestId}`);
     return {
       message:
-        result.outcome === 'completed'
+        result.outcome === 'completed' && result.kind === 'revoke'
+          ? 'Approved: the key is revoked; connectors refuse it from their next trust bundle check.'
+          : result.outcome === 'completed'
           ? `Approved: the new key is active; the old one is accepted for ${result.overlapSeconds} more seconds, then retired.`
           : `Approval recorded (${result.approvals} of ${result.requiredApprovals}); it needs another approver.`,
-      audit: { targetType: 'rotation', targetId: result.id, details: { outcome: result.outcome, approvals: result.approvals, requiredApprovals: result.requiredApprovals, reason: input.reason, oldFingerprint: result.oldKey.fingerprint } },
+      audit: { targetType: 'rotation', targetId: result.id, details: { kind: result.kind, outcome: result.outcome, approvals: result.approvals, requiredApprovals: result.requiredApprovals, reason: input.reason, oldFingerprint: result.oldKey.fingerprint } },
     };
   },
 });

@@ -37,7 +37,7 @@ export default async function RotationPage({ params }: { params: Promise<{ id: s
         </Link>
       </p>
       <PageHeader
-        title={`Rotation of ${keyLabel(old)}`}
+        title={`${request.kind === 'revoke' ? 'Revocation' : 'Rotation'} of ${keyLabel(old)}`}
         description={request.reason}
         actions={<Badge tone={request.status === 'pending' ? 'warn' : request.status === 'rejected' ? 'bad' : 'good'}>{request.status}</Badge>}
       />
@@ -65,10 +65,16 @@ export default async function RotationPage({ params }: { params: Promise<{ id: s
             </dd>
             <dt className="text-slate-500">New key</dt>
             <dd className="break-all font-mono text-xs" aria-label="New fingerprint">
-              {request.newKey ? `v${request.newKey.version} ${request.newKey.algorithm} ${request.newKey.fingerprint} (${request.newKey.state})` : (request.newFingerprint ?? 'none yet: the holder submits it with pqgate rotate')}
+              {request.newKey
+                ? `v${request.newKey.version} ${request.newKey.algorithm} ${request.newKey.fingerprint} (${request.newKey.state})`
+                : (request.newFingerprint ?? (request.kind === 'revoke' ? 'none: the successor is already active' : 'none yet: the holder submits it with pqgate rotate'))}
             </dd>
-            <dt className="text-slate-500">Overlap</dt>
-            <dd>{request.overlapSeconds} seconds after approval the old key is retired{old.retireAt ? <> (<Time value={old.retireAt} />)</> : null}</dd>
+            <dt className="text-slate-500">{request.kind === 'revoke' ? 'On approval' : 'Overlap'}</dt>
+            {request.kind === 'revoke' ? (
+              <dd>the old key is revoked at once (no overlap); its secret is erased and the signed trust bundle marks it revoked</dd>
+            ) : (
+              <dd>{request.overlapSeconds} seconds after approval the old key is retired{old.retireAt ? <> (<Time value={old.retireAt} />)</> : null}</dd>
+            )}
             <dt className="text-slate-500">Approvals</dt>
             <dd>
               {approvals} of {request.requiredApprovals}
@@ -84,7 +90,11 @@ export default async function RotationPage({ params }: { params: Promise<{ id: s
               ))}
             </ul>
           ) : null}
-          {request.status === 'completed' ? (
+          {request.status === 'completed' && request.kind === 'revoke' ? (
+            <p role="status" className="mt-4 rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-800 dark:bg-emerald-950/60 dark:text-emerald-200">
+              Completed: the key is revoked{request.newKey ? '; its successor is active' : ''}. Connectors drop it at their next trust bundle check.
+            </p>
+          ) : request.status === 'completed' ? (
             <p role="status" className="mt-4 rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-800 dark:bg-emerald-950/60 dark:text-emerald-200">
               Completed: the new key is active; the old key {old.state === 'retired' ? 'is retired' : <>is accepted until <Time value={old.retireAt} />, then retired</>}.
             </p>

@@ -48,7 +48,7 @@ export default async function KeyHistoryPage({ params }: { params: Promise<{ id:
                     {v.fingerprint.slice(0, 24)}…
                   </Td>
                   <Td>
-                    <Badge tone={v.state === 'active' ? 'good' : v.state === 'retiring' ? 'warn' : 'neutral'}>{v.state}</Badge>
+                    <Badge tone={v.state === 'active' ? 'good' : v.state === 'retiring' ? 'warn' : v.state === 'revoked' ? 'bad' : 'neutral'}>{v.state}</Badge>
                   </Td>
                   <Td>
                     <Time value={v.createdAt} />
