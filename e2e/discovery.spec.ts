@@ -25,7 +25,7 @@ test("a new connector's first call appears on the live map in its suite's colour
   const trustFile = join(dir, 'gateway-keys.json');
   writeFileSync(trustFile, await (await fetch(`${SERVER_URL}/pq/keys`)).text());
   const pq = new Client({ name: 'e2e-map', version: '1.0.0' });
-  const connector = new StdioClientTransport({ command: process.execPath, args: ['bin/pqgate.mjs', 'connect', SERVER_URL, '--identity', identityFile, '--trust', trustFile], stderr: 'pipe' });
+  const connector = new StdioClientTransport({ command: process.execPath, args: ['bin/pqgate.mjs', 'connect', SERVER_URL, '--identity', identityFile, '--trust', trustFile, '--trust-state', join(dir, 'trust-state.json')], stderr: 'pipe' });
   await pq.connect(connector);
   await pq.callTool({ name: 'get_stock', arguments: { sku: 'TL-1001' } });
 

@@ -60,7 +60,7 @@ test('a floor set in the console refuses the classical client and lets the post-
   const trustFile = join(dir, 'gateway-keys.json');
   writeFileSync(trustFile, keys);
   const pq = new Client({ name: 'e2e-pq', version: '1.0.0' });
-  const connector = new StdioClientTransport({ command: process.execPath, args: ['bin/pqgate.mjs', 'connect', SERVER_URL, '--identity', identityFile, '--trust', trustFile], stderr: 'pipe' });
+  const connector = new StdioClientTransport({ command: process.execPath, args: ['bin/pqgate.mjs', 'connect', SERVER_URL, '--identity', identityFile, '--trust', trustFile, '--trust-state', join(dir, 'trust-state.json')], stderr: 'pipe' });
   let connectorLog = '';
   connector.stderr?.on('data', (chunk) => (connectorLog += String(chunk)));
   try {
