@@ -66,7 +66,7 @@ describe('stampPeer: what Next.js is handed', () => {
   it('carries the TCP peer whatever the client wrote in the header, and requestSource reads it', async () => {
     const server: Server = createServer(
       stampPeer((req, res) => {
-        const request = new Request('http://console.test/', { headers: Object.entries(req.headers).map(([k, v]) => [k, String(v)]) });
+        const request = new Request('http://console.test/', { headers: Object.entries(req.headers).map(([k, v]): [string, string] => [k, String(v)]) });
         res.end(JSON.stringify({ header: req.headers[PEER_HEADER], source: requestSource(request) }));
       }),
     );
