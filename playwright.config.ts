@@ -43,6 +43,8 @@ export default defineConfig({
       PQGATE_DEMO_CLINIC_PORT: String(E2E.port + 1),
       PQGATE_DEMO_INVENTORY_PORT: String(E2E.port + 2),
       NEXT_TELEMETRY_DISABLED: '1',
+      // The detection tests play a proxy on loopback that forwards for TEST-NET sources.
+      PQGATE_TRUSTED_PROXIES: '127.0.0.1, ::1',
     },
   },
 });

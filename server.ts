@@ -14,6 +14,7 @@ import { connectionHolder } from './lib/db/connection-holder';
 import { startDatabaseThread } from './lib/db/database-thread';
 import { gatewayHolder } from './lib/gateway-holder';
 import { startTrafficWriter } from './lib/gateway-store/traffic-writer';
+import { stampPeer } from './lib/server/client-source';
 import { mountGateway } from './lib/server/gateway-mount';
 
 const { values } = parseArgs({ options: { dev: { type: 'boolean', default: false }, port: { type: 'string', default: process.env.PORT ?? '3000' } } });
@@ -51,5 +52,7 @@ else {
 // In development Next.js attaches its hot-reload WebSocket to this server.
 const app = next({ dev, dir: import.meta.dirname, port, httpServer: server });
 await app.prepare();
-listener = mountGateway(() => gatewayHolder.__pqgateGateway, app.getRequestHandler());
+// The gateway reads the TCP peer from the socket; Next.js sees headers only, so the peer is
+// stamped into a header for it (lib/server/client-source.ts says why X-Forwarded-For cannot serve).
+listener = mountGateway(() => gatewayHolder.__pqgateGateway, stampPeer(app.getRequestHandler()));
 console.log(`pqgate: server listening on port ${port}${dev ? ' (development)' : ''}`);

@@ -39,7 +39,7 @@ test('every console page redirects to sign-in when signed out, and comes back af
   await expect(page.getByRole('heading', { name: 'Audit', level: 1 })).toBeVisible();
 });
 
-test('repeated failed sign-ins lock the account for a while, even with the right password', async ({ page, browser }) => {
+test('repeated failed sign-ins from one address delay sign-ins from there, even with the right password', async ({ page, browser }) => {
   await signInAsAdmin(page);
   const victim = { email: uniqueEmail('locked'), name: 'Locked Out', role: 'auditor', password: 'the-right-password-123' };
   await createUserViaSettings(page, victim);

@@ -38,7 +38,8 @@ export const GATEWAY_ERRORS = {
   policy_denied: { status: 403, advice: 'The policy refused this request; the message says which floor applies and how to comply.' },
   upstream_unavailable: { status: 502, advice: 'The gateway keeps serving other servers; retry later, or check the server on the Servers page.' },
   upstream_timeout: { status: 504, advice: 'The upstream server is slow or stuck; retry later, or ask an admin to raise the upstream timeout.' },
-} as const satisfies Record<string, { status: 400 | 401 | 403 | 404 | 413 | 500 | 502 | 503 | 504; advice: string }>;
+  rate_limited: { status: 429, advice: 'Retry after the time given (Retry-After); an admin can raise the limit under `limits:` in the policy.' },
+} as const satisfies Record<string, { status: 400 | 401 | 403 | 404 | 413 | 429 | 500 | 502 | 503 | 504; advice: string }>;
 
 /** Closed union of stable error codes. */
 export type GatewayErrorCode = keyof typeof GATEWAY_ERRORS;
@@ -47,16 +48,28 @@ export type GatewayErrorCode = keyof typeof GATEWAY_ERRORS;
 export class GatewayError extends Error {
   override readonly name = 'GatewayError';
   readonly code: GatewayErrorCode;
+  /** When to retry, in seconds: sent as `Retry-After` on HTTP and in the JSON-RPC error's data. */
+  readonly retryAfterSeconds?: number;
+  /** Machine-readable detail for the JSON-RPC error's data (e.g. which limit, its value). */
+  readonly data?: Readonly<Record<string, string | number>>;
 
   /**
    * @param message extra detail, safe to show (no secrets); the code's advice is appended unless
-   *   `options.advice` is false (a message that already carries it, e.g. read back from the wire).
-   * @param options.cause the failure this one stands for (e.g. what made an outcome unknown).
+   *   `details.advice` is false (a message that already carries it, e.g. read back from the wire).
+   * @param details when to retry and machine-readable detail, both safe to show; `cause`, the
+   *   failure this one stands for (e.g. what made an outcome unknown).
    */
-  constructor(code: GatewayErrorCode, message?: string, options: { readonly cause?: unknown; readonly advice?: false } = {}) {
+  constructor(code: GatewayErrorCode, message?: string, details: { readonly retryAfterSeconds?: number; readonly data?: Record<string, string | number>; readonly cause?: unknown; readonly advice?: false } = {}) {
     const advice = GATEWAY_ERRORS[code].advice;
-    super(!message ? advice : options.advice === false ? message : `${message}. ${advice}`, options.cause === undefined ? undefined : { cause: options.cause });
+    super(!message ? advice : details.advice === false ? message : `${message}. ${advice}`, details.cause === undefined ? undefined : { cause: details.cause });
     this.code = code;
+    if (details.retryAfterSeconds !== undefined) this.retryAfterSeconds = details.retryAfterSeconds;
+    if (details.data) this.data = details.data;
+  }
+
+  /** The `Retry-After` header this error calls for, if any. */
+  get retryHeaders(): Record<string, string> {
+    return this.retryAfterSeconds === undefined ? {} : { 'retry-after': String(this.retryAfterSeconds) };
   }
 
   /** HTTP status for this error, from the one mapping table. */
@@ -74,8 +87,8 @@ export function isGatewayError(e: unknown, code?: GatewayErrorCode): e is Gatewa
 export function errorResponse(e: unknown): Response {
   // Anything that is not a GatewayError is a bug: report it opaquely, never echo its message.
   const err = e instanceof GatewayError ? e : new GatewayError('internal_error');
-  return new BufferedResponse(JSON.stringify({ error: { code: err.code, message: err.message } }), {
+  return new BufferedResponse(JSON.stringify({ error: { code: err.code, message: err.message, ...err.data, ...(err.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: err.retryAfterSeconds }) } }), {
     status: err.status,
-    headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
+    headers: { 'content-type': 'application/json', 'cache-control': 'no-store', ...err.retryHeaders },
   });
 }

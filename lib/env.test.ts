@@ -43,6 +43,13 @@ describe('parseEnv', () => {
     expect(problems({ ...base, ADMIN_EMAIL: 'a@example.com', ADMIN_PASSWORD: 'long enough password' })).toEqual([]);
   });
 
+  it('parses PQGATE_TRUSTED_PROXIES once, trusting nobody by default, and names a bad entry', () => {
+    expect(parseEnv(base).PQGATE_TRUSTED_PROXIES.has('127.0.0.1')).toBe(false);
+    const trusted = parseEnv({ ...base, PQGATE_TRUSTED_PROXIES: '10.0.0.0/8, ::1' }).PQGATE_TRUSTED_PROXIES;
+    expect([trusted.has('10.2.3.4'), trusted.has('::1'), trusted.has('192.0.2.1')]).toEqual([true, true, false]);
+    expect(problems({ ...base, PQGATE_TRUSTED_PROXIES: '10.0.0.0/8, proxy.lan' })).toEqual([expect.stringMatching(/^PQGATE_TRUSTED_PROXIES: "proxy.lan" is not an IP address/)]);
+  });
+
   it('treats an empty variable as unset', () => {
     expect(parseEnv({ ...base, DATABASE_URL: '' }).DATABASE_URL).toBeUndefined();
   });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseTrustedProxies, type TrustedProxies } from '@/gateway/http/client-address';
 import { ensureLocalSecrets } from './local-secrets';
 
 const postgresUrl = z
@@ -30,6 +31,21 @@ const schema = z
     PQGATE_SIGNIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).default(5),
     PQGATE_SIGNIN_MAX_FAILURES_PER_IP: z.coerce.number().int().min(1).default(20),
     PQGATE_SIGNIN_WINDOW_SECONDS: z.coerce.number().int().min(10).default(900),
+    /**
+     * Proxies whose `X-Forwarded-For` hops are believed (IPs and CIDR networks, comma-separated);
+     * by default none, and the TCP peer is the client (docs/security.md, "Client addresses").
+     */
+    PQGATE_TRUSTED_PROXIES: z
+      .string()
+      .default('')
+      .transform((list, ctx): TrustedProxies => {
+        try {
+          return parseTrustedProxies(list);
+        } catch (error) {
+          ctx.addIssue({ code: 'custom', message: `${(error as Error).message}; expected a comma-separated list of proxy IPs and CIDR networks, e.g. 10.0.0.0/8, 2001:db8::1` });
+          return z.NEVER;
+        }
+      }),
     /** How long the gateway refuses a source after a downgrade attempt (policy `block_downgrade_attempts`). */
     PQGATE_DOWNGRADE_BLOCK_SECONDS: z.coerce.number().int().min(1).default(900),
     /** How often the key schedule runs: retires keys whose overlap ended, requests rotations of keys past their maximum age. */

@@ -1,9 +1,9 @@
 import { createMcpGateway } from '@/gateway/mcp';
-import { clientSource } from './detection/client-source';
 import { createDetectionRuntime } from './detection/detection-runtime';
 import { env } from './env';
 import { gatewayHolder, type GatewayRuntime } from './gateway-holder';
 import { PrismaGatewayStore } from './gateway-store/prisma-gateway-store';
+import { requestSource } from './server/client-source';
 import { markUpstreamDown } from './upstreams/mark-upstream-down';
 
 async function start(): Promise<GatewayRuntime> {
@@ -17,7 +17,7 @@ async function start(): Promise<GatewayRuntime> {
     store,
     options: {
       channelEvents: (event) => detection.channelEvent(event),
-      sourceOf: (request) => clientSource(request.headers),
+      sourceOf: requestSource,
       isBlocked: (source) => detection.isBlocked(source),
       onError: (where, error) => console.error(`pqgate gateway: ${where}: ${error instanceof Error ? error.message : String(error)}`),
     },

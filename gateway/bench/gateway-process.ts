@@ -11,9 +11,13 @@ import { fromHex } from '../crypto';
 import { createMcpGateway } from '../mcp/gateway';
 import { GATEWAY_KEYS } from '../mcp/testing/fixture';
 import { MemoryGatewayStore } from '../mcp/testing/memory-store';
+import { MAX_LIMIT } from '../policy/limits';
 import { serveNode } from '../http/node-adapter';
 
 const USAGE = 'usage: gateway-process.ts --upstream <slug>=<url> --token <token> --identity <algorithm>:<hex public key> [--port N]';
+
+/** Limits that never bind a benchmark (the policy's maximum for each). */
+const BENCH_LIMITS = { handshakesPerSourcePerMinute: MAX_LIMIT, sessionsPerIdentity: MAX_LIMIT, callsPerIdentityPerMinute: MAX_LIMIT, callsPerToolPerMinute: MAX_LIMIT };
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { upstream: { type: 'string' }, token: { type: 'string' }, identity: { type: 'string' }, port: { type: 'string', default: '0' } } });
@@ -28,7 +32,9 @@ async function main(): Promise<void> {
     .addUpstream({ slug, transport: 'http', url, headers: {} })
     .addIdentity(caller.identityId, caller.identityName)
     .addToken(values.token, caller)
-    .enrollKey({ algorithm, publicKey, keyId: keyIdOf(publicKey) }, caller);
+    .enrollKey({ algorithm, publicKey, keyId: keyIdOf(publicKey) }, caller)
+    // One identity drives the whole bench, far past the per-identity defaults.
+    .setGlobal({ limits: BENCH_LIMITS });
   const gateway = createMcpGateway({ store });
   const http = await serveNode((request) => gateway.handle(request, decodeURIComponent(new URL(request.url).pathname.split('/')[3] ?? '')), { port: Number(values.port) });
   console.log(`pqgate-bench gateway listening on ${http.origin}`);

@@ -9,8 +9,8 @@ export function createBlocklist(options: { clock?: () => number; maxEntries?: nu
   return {
     /** Refuses `source` until `untilMs`; a later block extends, an earlier one never shortens. */
     block(source: string, untilMs: number): void {
-      // An address the gateway cannot tell apart from every other caller is never blocked.
-      if (source === 'unknown') return;
+      // `unknown` is blocked like any source: otherwise a client that made itself unattributable
+      // would escape every block (the price: unattributable clients share a block).
       const next = Math.max(untilMs, until.get(source) ?? 0);
       until.delete(source);
       until.set(source, next);

@@ -177,7 +177,7 @@ describe('the composed detector', () => {
 });
 
 describe('blocklist', () => {
-  it('refuses a source until its block ends, never shortens a block, and never blocks "unknown"', () => {
+  it('refuses a source until its block ends, never shortens a block, and blocks "unknown" too', () => {
     let now = T0;
     const b = createBlocklist({ clock: () => now });
     b.block('203.0.113.9', T0 + 1000);
@@ -185,7 +185,8 @@ describe('blocklist', () => {
     b.block('unknown', T0 + 1000);
     expect(b.blockedUntil('203.0.113.9')).toBe(T0 + 1000);
     expect(b.blockedUntil('198.51.100.1')).toBeNull();
-    expect(b.blockedUntil('unknown')).toBeNull();
+    // An unattributable client cannot escape a block by staying unattributable.
+    expect(b.blockedUntil('unknown')).toBe(T0 + 1000);
     now = T0 + 1000;
     expect(b.blockedUntil('203.0.113.9')).toBeNull();
   });

@@ -18,6 +18,11 @@ const utf8 = new TextDecoder();
 export interface IncomingRequest extends Request {
   /** Aborts `signal` (only allocated if someone asked for it). */
   abort(): void;
+  /**
+   * The remote address of the TCP connection as the socket reports it (undefined once the socket
+   * is gone): the one fact about the client that no header can forge (http/client-address.ts).
+   */
+  readonly peer: string | undefined;
 }
 
 class LazyRequest {
@@ -53,6 +58,10 @@ class LazyRequest {
       this.#headers = headers;
     }
     return this.#headers;
+  }
+
+  get peer(): string | undefined {
+    return this.#message.socket?.remoteAddress;
   }
 
   get signal(): AbortSignal {

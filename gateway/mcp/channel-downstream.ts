@@ -9,6 +9,7 @@ import { GatewayError } from '../errors';
 import { encodeEnvelope, MCP_ROUTES, parseRequestEnvelope } from './channel-envelope';
 import { ChannelSessionTransport } from './channel-transport';
 import { JSON_RPC, JsonRpcFailure, jsonRpcError, toJsonRpcFailure } from './json-rpc-errors';
+import type { Limiter, SessionLease } from './limiter';
 import { isDirectRequest, type ProxySession } from './proxy-server';
 import { strengthOfSuite, toAuthInfo, type SessionContext } from './session-context';
 import type { Caller } from './store';
@@ -16,6 +17,8 @@ import type { Caller } from './store';
 interface ChannelMcpSession {
   readonly transport: ChannelSessionTransport;
   readonly proxy: ProxySession;
+  /** Its place in the identity's session count, released when the session goes. */
+  readonly lease: SessionLease;
 }
 
 /** What the channel side needs from the gateway core. */
@@ -26,6 +29,8 @@ export interface ChannelDownstreamDeps {
   readonly maxSessions: number;
   readonly callerForKey: (keyIdHex: string) => Caller | null;
   readonly openProxy: (slug: string) => Promise<ProxySession>;
+  /** Counts the sessions of each identity (shared with the Streamable HTTP side). */
+  readonly limiter: Limiter;
 }
 
 /** The channel side. */
@@ -40,19 +45,29 @@ export interface ChannelDownstream {
 export function createChannelDownstream(deps: ChannelDownstreamDeps): ChannelDownstream {
   const sessions = new Map<string, ChannelMcpSession | Promise<ChannelMcpSession>>();
 
-  async function open(key: string, slug: string): Promise<ChannelMcpSession> {
+  async function open(key: string, slug: string, caller: Caller): Promise<ChannelMcpSession> {
     if (sessions.size >= deps.maxSessions) throw new JsonRpcFailure(JSON_RPC.serverError, 'Too many open MCP sessions at this gateway; close an old one and retry');
-    const transport = new ChannelSessionTransport(deps.clock());
-    const proxy = await deps.openProxy(slug);
-    transport.onclose = () => sessions.delete(key);
-    await proxy.server.connect(transport);
-    return { transport, proxy };
+    // One identity holds at most sessions_per_identity of the table.
+    const lease = deps.limiter.openSession(caller);
+    try {
+      const transport = new ChannelSessionTransport(deps.clock());
+      const proxy = await deps.openProxy(slug);
+      transport.onclose = () => {
+        sessions.delete(key);
+        lease.release();
+      };
+      await proxy.server.connect(transport);
+      return { transport, proxy, lease };
+    } catch (e) {
+      lease.release();
+      throw e;
+    }
   }
 
-  function sessionFor(key: string, slug: string): Promise<ChannelMcpSession> {
+  function sessionFor(key: string, slug: string, caller: Caller): Promise<ChannelMcpSession> {
     const found = sessions.get(key);
     if (found) return Promise.resolve(found);
-    const opening = open(key, slug).then(
+    const opening = open(key, slug, caller).then(
       (s) => (sessions.set(key, s), s),
       (e: unknown) => {
         sessions.delete(key);
@@ -69,6 +84,7 @@ export function createChannelDownstream(deps: ChannelDownstreamDeps): ChannelDow
   async function closeKey(key: string): Promise<void> {
     const s = await existing(key);
     sessions.delete(key);
+    s?.lease.release();
     await s?.proxy.server.close().catch(() => undefined);
   }
 
@@ -99,7 +115,7 @@ export function createChannelDownstream(deps: ChannelDownstreamDeps): ChannelDow
         if (info.route !== MCP_ROUTES.message) throw new GatewayError('malformed_message', `unknown MCP route "${info.route.slice(0, 32)}"`);
         let session: ChannelMcpSession;
         try {
-          session = await sessionFor(key, slug);
+          session = await sessionFor(key, slug, caller);
         } catch (e) {
           return encodeEnvelope({ messages: requestId !== null ? [jsonRpcError(requestId, toJsonRpcFailure(e))] : [] });
         }

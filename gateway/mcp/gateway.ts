@@ -12,6 +12,7 @@ import { createChannelDownstream } from './channel-downstream';
 import { gatewayPublicKeys } from './gateway-keys';
 import { createHttpDownstream } from './http-downstream';
 import { jsonRpcErrorResponse } from './json-rpc-errors';
+import { createLimiter } from './limiter';
 import { createProxyServer, type ProxySession, type ToolListMode } from './proxy-server';
 import { createSourceGuard, type SourcedEventSink } from './source-guard';
 import { bearerContext } from './session-context';
@@ -107,6 +108,8 @@ export function createMcpGateway(deps: McpGatewayDeps): McpGateway {
   const idleMs = options.sessionIdleMs ?? 30 * 60_000;
   const maxSessions = options.maxSessions ?? 10_000;
   const guard = createSourceGuard(options, clock);
+  // The policy's limits, read from the snapshot at each check (no database per call).
+  const limiter = createLimiter({ limits: () => store.snapshot().global.limits, clock });
 
   const recorder = createTrafficRecorder({
     write: (events) => store.recordTraffic(events),
@@ -142,6 +145,7 @@ export function createMcpGateway(deps: McpGatewayDeps): McpGateway {
       clock,
       random,
       toolListMode: options.toolListMode ?? 'filter',
+      limiter,
     });
     const { server } = proxy;
     const live = liveServers.get(slug) ?? new Set();
@@ -150,8 +154,8 @@ export function createMcpGateway(deps: McpGatewayDeps): McpGateway {
     return proxy;
   }
 
-  const http = createHttpDownstream({ maxBodyBytes: options.maxBodyBytes ?? 4 * 1024 * 1024, maxSessions, idleMs, clock, random, openProxy });
-  const channelMcp = createChannelDownstream({ clock, pollWaitMs: options.pollWaitMs ?? 25_000, idleMs, maxSessions, callerForKey: (k) => store.callerForKey(k), openProxy });
+  const http = createHttpDownstream({ maxBodyBytes: options.maxBodyBytes ?? 4 * 1024 * 1024, maxSessions, idleMs, clock, random, openProxy, limiter });
+  const channelMcp = createChannelDownstream({ clock, pollWaitMs: options.pollWaitMs ?? 25_000, idleMs, maxSessions, callerForKey: (k) => store.callerForKey(k), openProxy, limiter });
 
   // One guard for the gateway's lifetime, so a rebuilt channel server still refuses replays;
   // over the store's shared ledger, so restarts and other replicas do too.
@@ -192,7 +196,13 @@ export function createMcpGateway(deps: McpGatewayDeps): McpGateway {
         }
         const source = guard.sourceOf(request);
         const refused = guard.refusal(source);
-        if (route !== 'mcp') return refused ? errorResponse(refused) : await channelServer().handle(request, channelMcp.handler(server), { source });
+        if (route !== 'mcp') {
+          if (refused) return errorResponse(refused);
+          // A handshake costs the gateway a KEM and a signature: bounded per client address.
+          const over = route === 'handshake' ? limiter.handshake(source) : null;
+          if (over) return errorResponse(over.error);
+          return await channelServer().handle(request, channelMcp.handler(server), { source });
+        }
         if (refused) throw refused;
         const match = BEARER_RE.exec(request.headers.get('authorization') ?? '');
         const caller = match ? store.authenticateToken(match[1]!) : null;

@@ -11,7 +11,8 @@ import { toHex } from '../crypto';
 import { BufferedResponse } from '../http/buffered-response';
 import { GatewayError } from '../errors';
 import { readJsonRpcBody } from './json-rpc-body';
-import { JSON_RPC, JsonRpcFailure, jsonRpcErrorResponse } from './json-rpc-errors';
+import { JSON_RPC, JsonRpcFailure, jsonRpcErrorResponse, retryAfterOf } from './json-rpc-errors';
+import type { Limiter, SessionLease } from './limiter';
 import { isDirectRequest, type ProxySession } from './proxy-server';
 import { toAuthInfo, type SessionContext } from './session-context';
 
@@ -20,6 +21,8 @@ interface HttpSession {
   readonly identityId: string;
   readonly transport: WebStandardStreamableHTTPServerTransport;
   readonly proxy: ProxySession;
+  /** Its place in the identity's session count, released when the session goes. */
+  readonly lease: SessionLease;
   lastSeen: number;
 }
 
@@ -32,6 +35,8 @@ export interface HttpDownstreamDeps {
   readonly random: (n: number) => Uint8Array;
   /** Opens the proxy session for `slug` (connects the upstream); throws a JSON-RPC failure naming it. */
   readonly openProxy: (slug: string) => Promise<ProxySession>;
+  /** Counts the sessions of each identity (shared with the channel side). */
+  readonly limiter: Limiter;
 }
 
 /** The Streamable HTTP side. */
@@ -60,10 +65,16 @@ const sessionNotFound = () => jsonRpcErrorResponse(new JsonRpcFailure(JSON_RPC.s
 export function createHttpDownstream(deps: HttpDownstreamDeps): HttpDownstream {
   const sessions = new Map<string, HttpSession>();
 
-  async function closeSession(id: string): Promise<void> {
+  /** Drops a session from the table and its identity's count (every way a session ends goes here). */
+  function forget(id: string): HttpSession | undefined {
     const s = sessions.get(id);
     sessions.delete(id);
-    await s?.proxy.server.close().catch(() => undefined);
+    s?.lease.release();
+    return s;
+  }
+
+  async function closeSession(id: string): Promise<void> {
+    await forget(id)?.proxy.server.close().catch(() => undefined);
   }
 
   return {
@@ -90,7 +101,11 @@ export function createHttpDownstream(deps: HttpDownstreamDeps): HttpDownstream {
         const only = Array.isArray(parsedBody) ? undefined : messages[0];
         if (only && isDirectRequest(only) && acceptedByTransport(request)) {
           const reply = await s.proxy.call(ctx, only, request.signal);
-          return new BufferedResponse(JSON.stringify(reply), { status: 200, headers: { 'content-type': 'application/json', 'mcp-session-id': sessionId } });
+          // Over a limit: the JSON-RPC error names it, and HTTP says 429 with Retry-After too.
+          const retryAfter = retryAfterOf(reply);
+          const headers: Record<string, string> = { 'content-type': 'application/json', 'mcp-session-id': sessionId };
+          if (retryAfter !== undefined) headers['retry-after'] = String(retryAfter);
+          return new BufferedResponse(JSON.stringify(reply), { status: retryAfter === undefined ? 200 : 429, headers });
         }
         for (const m of messages) {
           if (m.method === 'notifications/cancelled') s.proxy.cancel((m.params as { requestId?: unknown } | undefined)?.requestId, (m.params as { reason?: unknown } | undefined)?.reason);
@@ -104,25 +119,38 @@ export function createHttpDownstream(deps: HttpDownstreamDeps): HttpDownstream {
       if (!initialize) return jsonRpcErrorResponse(new JsonRpcFailure(JSON_RPC.serverError, 'Bad Request: no Mcp-Session-Id; start with an initialize request'), { id: firstId, status: 400 });
       if (sessions.size >= deps.maxSessions) return jsonRpcErrorResponse(new JsonRpcFailure(JSON_RPC.serverError, 'Too many open sessions: DELETE an old session and retry'), { id: firstId, status: 503 });
 
+      // One identity holds at most sessions_per_identity of the table (429 with Retry-After).
+      let lease: SessionLease;
+      try {
+        lease = deps.limiter.openSession(ctx.caller);
+      } catch (e) {
+        return jsonRpcErrorResponse(e, { id: firstId });
+      }
       let proxy: ProxySession;
       try {
         proxy = await deps.openProxy(slug);
       } catch (e) {
+        lease.release();
         const status = e instanceof GatewayError ? e.status : 502;
         return jsonRpcErrorResponse(e, { id: firstId, status });
       }
       const transport = new WebStandardStreamableHTTPServerTransport({
         sessionIdGenerator: () => toHex(deps.random(16)),
-        onsessioninitialized: (id) => void sessions.set(id, { slug, identityId: ctx.caller.identityId, transport, proxy, lastSeen: deps.clock() }),
-        onsessionclosed: (id) => void sessions.delete(id),
+        onsessioninitialized: (id) => void sessions.set(id, { slug, identityId: ctx.caller.identityId, transport, proxy, lease, lastSeen: deps.clock() }),
+        onsessionclosed: (id) => void forget(id),
       });
       transport.onclose = () => {
-        if (transport.sessionId) sessions.delete(transport.sessionId);
+        if (transport.sessionId) forget(transport.sessionId);
       };
-      await proxy.server.connect(transport);
-      const res = await transport.handleRequest(request, { parsedBody, authInfo: toAuthInfo(ctx) });
-      if (transport.sessionId === undefined) await proxy.server.close();
-      return res;
+      try {
+        await proxy.server.connect(transport);
+        const res = await transport.handleRequest(request, { parsedBody, authInfo: toAuthInfo(ctx) });
+        if (transport.sessionId === undefined) await proxy.server.close();
+        return res;
+      } finally {
+        // No session came of it (refused initialize, or a failure): its place is free again.
+        if (transport.sessionId === undefined || !sessions.has(transport.sessionId)) lease.release();
+      }
     },
     async reap() {
       const now = deps.clock();

@@ -21,6 +21,8 @@ export const JSON_RPC = {
   upstreamTimeout: -32012,
   unauthenticated: -32013,
   unknownServer: -32014,
+  /** Over a limit of the policy's `limits:`; data names the limit, its value and retryAfterSeconds. */
+  rateLimited: -32015,
 } as const;
 
 const CODE_FOR: Partial<Record<GatewayErrorCode, number>> = {
@@ -31,6 +33,7 @@ const CODE_FOR: Partial<Record<GatewayErrorCode, number>> = {
   upstream_timeout: JSON_RPC.upstreamTimeout,
   unauthenticated: JSON_RPC.unauthenticated,
   unknown_server: JSON_RPC.unknownServer,
+  rate_limited: JSON_RPC.rateLimited,
 };
 
 /** A JSON-RPC error the SDK `Protocol` sends verbatim (it reads `code`, `message`, `data`). */
@@ -47,13 +50,22 @@ export class JsonRpcFailure extends Error {
 /** The JSON-RPC failure for a gateway error; anything else is an opaque internal error. */
 export function toJsonRpcFailure(e: unknown): JsonRpcFailure {
   if (e instanceof JsonRpcFailure) return e;
-  if (e instanceof GatewayError) return new JsonRpcFailure(CODE_FOR[e.code] ?? JSON_RPC.internalError, e.message, { code: e.code });
+  if (e instanceof GatewayError) {
+    const retry = e.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: e.retryAfterSeconds };
+    return new JsonRpcFailure(CODE_FOR[e.code] ?? JSON_RPC.internalError, e.message, { code: e.code, ...e.data, ...retry });
+  }
   return new JsonRpcFailure(JSON_RPC.internalError, GATEWAY_ERRORS.internal_error.advice);
 }
 
 /** A JSON-RPC error message object. */
 export function jsonRpcError(id: string | number | null, failure: JsonRpcFailure) {
   return { jsonrpc: '2.0' as const, id, error: { code: failure.code, message: failure.message, ...(failure.data === undefined ? {} : { data: failure.data }) } };
+}
+
+/** `retryAfterSeconds` of a JSON-RPC error reply that refused a request over a limit, else undefined. */
+export function retryAfterOf(reply: Record<string, unknown>): number | undefined {
+  const data = (reply.error as { data?: { code?: unknown; retryAfterSeconds?: unknown } } | undefined)?.data;
+  return data?.code === 'rate_limited' && typeof data.retryAfterSeconds === 'number' ? data.retryAfterSeconds : undefined;
 }
 
 /**
@@ -63,9 +75,10 @@ export function jsonRpcError(id: string | number | null, failure: JsonRpcFailure
 export function jsonRpcErrorResponse(e: unknown, options: { id?: string | number | null; status?: number; headers?: Record<string, string> } = {}): Response {
   const failure = toJsonRpcFailure(e);
   const status = options.status ?? (e instanceof GatewayError ? e.status : e instanceof JsonRpcFailure ? 400 : 500);
+  const retry = e instanceof GatewayError ? e.retryHeaders : {};
   return new BufferedResponse(JSON.stringify(jsonRpcError(options.id ?? null, failure)), {
     status,
-    headers: { 'content-type': 'application/json', 'cache-control': 'no-store', ...options.headers },
+    headers: { 'content-type': 'application/json', 'cache-control': 'no-store', ...retry, ...options.headers },
   });
 }
 

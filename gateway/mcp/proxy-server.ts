@@ -14,6 +14,7 @@ import { toHex } from '../crypto';
 import { decide, type Decision, type DecisionTarget } from '../policy/decide';
 import type { PolicySnapshot } from '../policy/snapshot';
 import { JSON_RPC, JsonRpcFailure, jsonRpcError, toJsonRpcFailure } from './json-rpc-errors';
+import type { Limiter, LimitRefusal } from './limiter';
 import { contextOf, type SessionContext } from './session-context';
 import type { GatewayStore, TrafficEvent } from './store';
 import type { TrafficRecorder } from './traffic-recorder';
@@ -34,6 +35,8 @@ export interface ProxyServerDeps {
   readonly clock: () => number;
   readonly random: (n: number) => Uint8Array;
   readonly toolListMode: ToolListMode;
+  /** The policy's limits on calls per identity and per tool. */
+  readonly limiter: Limiter;
 }
 
 type Extra = Pick<RequestHandlerExtra<ServerRequest, ServerNotification>, 'signal'> & Partial<Pick<RequestHandlerExtra<ServerRequest, ServerNotification>, 'sendNotification'>>;
@@ -110,6 +113,30 @@ export function createProxyServer(deps: ProxyServerDeps): ProxySession {
     });
   }
 
+  /**
+   * Refuses a request over a limit. Only the first refusal of a run is recorded: a client
+   * hammering past its limit must not turn each refused request into an audit write.
+   */
+  function overLimit(ctx: SessionContext, method: string, over: LimitRefusal, tool?: string): never {
+    if (over.first) {
+      recorder.record({
+        time: clock(),
+        requestId: requestId(),
+        upstream: slug,
+        method,
+        tool,
+        identityId: ctx.caller.identityId,
+        suite: ctx.strength.suite,
+        transport: ctx.transport,
+        decision: 'deny',
+        code: 'rate_limited',
+        rule: `limits.${over.limit}`,
+        epoch: store.snapshot().epoch,
+      });
+    }
+    throw toJsonRpcFailure(over.error);
+  }
+
   function refuse(d: Decision): JsonRpcFailure {
     return new JsonRpcFailure(JSON_RPC.policyDenied, d.message, { code: d.code, rule: d.rule, floor: d.effectiveFloor?.floor, epoch: d.epoch });
   }
@@ -163,6 +190,8 @@ export function createProxyServer(deps: ProxyServerDeps): ProxySession {
   /** Policy, then the upstream: the one path of every forwarded request. */
   async function handle(ctx: SessionContext, request: { method: string; params?: unknown }, extra: Extra): Promise<Record<string, unknown>> {
     const params = request.params as Params;
+    const over = deps.limiter.call(ctx.caller);
+    if (over) overLimit(ctx, request.method, over, request.method === 'tools/call' && typeof params?.name === 'string' ? params.name : undefined);
     if (request.method === 'tools/list') return listTools(ctx, params, extra);
     let target: DecisionTarget = { kind: 'server', upstream: slug };
     let tool: string | undefined;
@@ -176,6 +205,10 @@ export function createProxyServer(deps: ProxyServerDeps): ProxySession {
       record(ctx, request.method, d, { tool });
       throw refuse(d);
     }
+    // Counted only once the policy let the call through: tool names a client makes up never
+    // become buckets, and a denied call costs the upstream nothing.
+    const overTool = tool === undefined ? null : deps.limiter.toolCall(ctx.caller, slug, tool);
+    if (overTool) overLimit(ctx, request.method, overTool, tool);
     return forward(ctx, request.method, params, extra, d, tool);
   }
 

@@ -3,6 +3,7 @@
  * change, so a decision is a few lookups and never a database query.
  */
 import type { FloorName } from './floors';
+import { DEFAULT_LIMITS, type Limits } from './limits';
 
 export type PolicyMode = 'enforce' | 'monitor';
 
@@ -13,6 +14,8 @@ export interface GlobalPolicy {
   readonly allowedAlgos: readonly string[];
   readonly blockDowngradeAttempts: boolean;
   readonly alertOnLatencySpike: boolean;
+  /** Rate and session limits (policy `limits:`), enforced in memory by the gateway core. */
+  readonly limits: Limits;
 }
 
 export interface ToolEntry {
@@ -51,4 +54,5 @@ export const DEFAULT_GLOBAL_POLICY: GlobalPolicy = Object.freeze({
   allowedAlgos: Object.freeze([]),
   blockDowngradeAttempts: true,
   alertOnLatencySpike: true,
+  limits: DEFAULT_LIMITS,
 });

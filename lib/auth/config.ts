@@ -1,28 +1,12 @@
 import type { NextAuthConfig } from 'next-auth';
 import { CredentialsSignin } from 'next-auth';
 import Credentials from 'next-auth/providers/credentials';
-import { z } from 'zod';
-import { appendAuditEvent } from '../audit/append-audit-event';
-import { db } from '../db';
 import { env } from '../env';
-import { verifyPassword } from './password';
-import { isSignInBlocked, recordSignInAttempt } from './rate-limit';
+import { authorizeCredentials } from './authorize-credentials';
 import type { Role } from './roles';
 
 class RateLimited extends CredentialsSignin {
   override code = 'rate_limited';
-}
-
-const credentialsSchema = z.object({
-  email: z.string().trim().toLowerCase().pipe(z.email()),
-  password: z.string().min(1).max(1024),
-});
-
-/** The client address as Next.js saw it: the last hop it appended to x-forwarded-for. */
-export function clientIp(headers: Headers): string {
-  const forwarded = headers.get('x-forwarded-for');
-  const hops = forwarded?.split(',').map((h) => h.trim()).filter(Boolean) ?? [];
-  return hops.at(-1) ?? headers.get('x-real-ip') ?? 'unknown';
 }
 
 export const authConfig = {
@@ -42,25 +26,9 @@ export const authConfig = {
     Credentials({
       credentials: { email: { label: 'Email' }, password: { label: 'Password', type: 'password' } },
       async authorize(raw, request) {
-        const parsed = credentialsSchema.safeParse(raw);
-        if (!parsed.success) return null;
-        const { email, password } = parsed.data;
-        const ip = clientIp(request.headers);
-        if (await isSignInBlocked(email, ip)) {
-          await appendAuditEvent({ actorType: 'system', actorId: ip, action: 'auth.sign_in_blocked', targetType: 'user', targetId: email, decision: 'refused' });
-          throw new RateLimited();
-        }
-        const user = await db.user.findUnique({ where: { email }, select: { id: true, email: true, name: true, role: true, passwordHash: true, disabled: true } });
-        const valid = await verifyPassword(user?.passwordHash, password);
-        const ok = Boolean(user && valid && !user.disabled);
-        await recordSignInAttempt(email, ip, ok);
-        if (!user || !ok) {
-          await appendAuditEvent({ actorType: 'system', actorId: ip, action: 'auth.sign_in_failed', targetType: 'user', targetId: email, decision: 'refused' });
-          return null;
-        }
-        await db.user.update({ where: { id: user.id }, data: { lastSignInAt: new Date() } });
-        await appendAuditEvent({ actorType: 'user', actorId: user.id, action: 'auth.sign_in', targetType: 'user', targetId: user.id, decision: 'ok', details: { ip } });
-        return { id: user.id, email: user.email, name: user.name, role: user.role };
+        const answer = await authorizeCredentials(raw, request);
+        if (answer === 'rate_limited') throw new RateLimited();
+        return answer;
       },
     }),
   ],

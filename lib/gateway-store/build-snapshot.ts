@@ -2,6 +2,7 @@ import type { PublicKeyRecord } from '@/gateway/channel';
 import { fromHex, type SignatureId } from '@/gateway/crypto';
 import type { Caller, UpstreamConfig } from '@/gateway/mcp/store';
 import type { FloorName } from '@/gateway/policy/floors';
+import { limitsFrom } from '@/gateway/policy/limits';
 import { DEFAULT_GLOBAL_POLICY, type GlobalPolicy, type IdentityEntry, type PolicySnapshot, type ToolEntry, type UpstreamEntry } from '@/gateway/policy/snapshot';
 import { db } from '../db';
 import { openSecret } from '../keys/envelope';
@@ -27,7 +28,7 @@ export const credentialsContext = (upstreamId: string) => `upstream_credentials:
 
 /** Reads the global switches from a stored policy document (the YAML's parsed form). */
 export function globalPolicyFrom(document: unknown): GlobalPolicy {
-  const doc = (document ?? {}) as { p2p_connectivity?: { enforce_pqc?: unknown; allowed_algos?: unknown }; threat_detection?: { block_downgrade_attempts?: unknown; alert_on_latency_spike?: unknown } };
+  const doc = (document ?? {}) as { p2p_connectivity?: { enforce_pqc?: unknown; allowed_algos?: unknown }; threat_detection?: { block_downgrade_attempts?: unknown; alert_on_latency_spike?: unknown }; limits?: unknown };
   const p2p = doc.p2p_connectivity ?? {};
   const threats = doc.threat_detection ?? {};
   return {
@@ -35,6 +36,7 @@ export function globalPolicyFrom(document: unknown): GlobalPolicy {
     allowedAlgos: Array.isArray(p2p.allowed_algos) ? p2p.allowed_algos.filter((a): a is string => typeof a === 'string') : [],
     blockDowngradeAttempts: typeof threats.block_downgrade_attempts === 'boolean' ? threats.block_downgrade_attempts : DEFAULT_GLOBAL_POLICY.blockDowngradeAttempts,
     alertOnLatencySpike: typeof threats.alert_on_latency_spike === 'boolean' ? threats.alert_on_latency_spike : DEFAULT_GLOBAL_POLICY.alertOnLatencySpike,
+    limits: limitsFrom(doc.limits),
   };
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parsePolicyYaml, policyToYaml } from './policy-document';
+import { DEFAULT_LIMITS } from '@/gateway/policy/limits';
+import { emptyPolicy, parsePolicyYaml, policyToYaml } from './policy-document';
 
 const DESIGN_SNIPPET = `p2p_connectivity:
   enforce_pqc: true
@@ -45,6 +46,34 @@ describe('policy YAML', () => {
     const broken = parsePolicyYaml('p2p_connectivity:\n  allowed_algos: [\n');
     expect(broken.ok).toBe(false);
     if (!broken.ok) expect(broken.problems[0]!.line).toBeGreaterThanOrEqual(2);
+  });
+
+  it('fills the limits with their defaults, and an export names every limit with its value', () => {
+    const parsed = parsePolicyYaml(DESIGN_SNIPPET);
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
+    expect(parsed.document.limits).toEqual({
+      handshakes_per_source_per_minute: DEFAULT_LIMITS.handshakesPerSourcePerMinute,
+      sessions_per_identity: DEFAULT_LIMITS.sessionsPerIdentity,
+      calls_per_identity_per_minute: DEFAULT_LIMITS.callsPerIdentityPerMinute,
+      calls_per_tool_per_minute: DEFAULT_LIMITS.callsPerToolPerMinute,
+    });
+    expect(policyToYaml(emptyPolicy())).toContain(`limits:\n  handshakes_per_source_per_minute: ${DEFAULT_LIMITS.handshakesPerSourcePerMinute}\n`);
+    const some = parsePolicyYaml('limits:\n  sessions_per_identity: 3\n');
+    expect(some.ok && some.document.limits).toMatchObject({ sessions_per_identity: 3, calls_per_tool_per_minute: DEFAULT_LIMITS.callsPerToolPerMinute });
+    const again = some.ok ? parsePolicyYaml(policyToYaml(some.document)) : some;
+    expect(again).toEqual(some);
+  });
+
+  it('refuses unknown limits and values that are not whole numbers of at least 1, with their line', () => {
+    const bad = parsePolicyYaml('mode: enforce\nlimits:\n  sessions_per_identity: 0\n  calls_per_identity_per_minute: 2.5\n  calls_per_tool_per_minute: "10"\n  handshakes_per_minute: 5\n');
+    expect(bad.ok).toBe(false);
+    if (bad.ok) return;
+    const byPath = Object.fromEntries(bad.problems.map((p) => [p.path, p]));
+    expect(byPath['limits.sessions_per_identity']).toMatchObject({ line: 3, message: 'expected at least 1 (a limit of 0 would refuse everything)' });
+    expect(byPath['limits.calls_per_identity_per_minute']).toMatchObject({ line: 4, message: 'expected a whole number' });
+    expect(byPath['limits.calls_per_tool_per_minute']).toMatchObject({ line: 5 });
+    expect(byPath.limits).toMatchObject({ line: 3 });
+    expect(byPath.limits!.message).toContain('handshakes_per_minute');
   });
 
   it('refuses a duplicated key instead of keeping the last one', () => {

@@ -2,6 +2,7 @@ import { LineCounter, parseDocument, stringify } from 'yaml';
 import { z } from 'zod';
 import { KNOWN_ALGORITHM_NAMES } from '@/gateway/policy/allowed-algos';
 import { floorNames, type FloorName } from '@/gateway/policy/floors';
+import { DEFAULT_LIMITS, MAX_LIMIT } from '@/gateway/policy/limits';
 
 // The policy document security teams already write (DESIGN.md §4), plus the per-resource
 // floors. Unknown keys are refused, so a typo never silently weakens a policy.
@@ -10,6 +11,20 @@ const floorName = z.enum(floorNames() as [FloorName, ...FloorName[]], { message:
 const algorithm = z
   .string()
   .refine((a) => KNOWN_ALGORITHM_NAMES.some((k) => k.toLowerCase() === a.toLowerCase()), { message: `expected an algorithm: ${KNOWN_ALGORITHM_NAMES.join(', ')}` });
+
+const limit = z
+  .number({ message: 'expected a whole number' })
+  .int('expected a whole number')
+  .min(1, 'expected at least 1 (a limit of 0 would refuse everything)')
+  .max(MAX_LIMIT, `expected at most ${MAX_LIMIT}`);
+
+// The gateway's limits (gateway/policy/limits.ts), under their YAML names.
+const DEFAULT_LIMITS_SECTION = {
+  handshakes_per_source_per_minute: DEFAULT_LIMITS.handshakesPerSourcePerMinute,
+  sessions_per_identity: DEFAULT_LIMITS.sessionsPerIdentity,
+  calls_per_identity_per_minute: DEFAULT_LIMITS.callsPerIdentityPerMinute,
+  calls_per_tool_per_minute: DEFAULT_LIMITS.callsPerToolPerMinute,
+};
 
 export const policyDocumentSchema = z
   .object({
@@ -29,6 +44,15 @@ export const policyDocumentSchema = z
       })
       .strict()
       .default({ block_downgrade_attempts: true, alert_on_latency_spike: true }),
+    limits: z
+      .object({
+        handshakes_per_source_per_minute: limit.default(DEFAULT_LIMITS.handshakesPerSourcePerMinute),
+        sessions_per_identity: limit.default(DEFAULT_LIMITS.sessionsPerIdentity),
+        calls_per_identity_per_minute: limit.default(DEFAULT_LIMITS.callsPerIdentityPerMinute),
+        calls_per_tool_per_minute: limit.default(DEFAULT_LIMITS.callsPerToolPerMinute),
+      })
+      .strict()
+      .default(DEFAULT_LIMITS_SECTION),
     floors: z
       .object({
         labels: z.record(z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'expected a label name in lowercase'), floorName).default({}),

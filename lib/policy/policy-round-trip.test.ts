@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SUITES } from '@/gateway/crypto';
 import { decide } from '@/gateway/policy/decide';
+import { DEFAULT_LIMITS } from '@/gateway/policy/limits';
 import { BEARER_STRENGTH, type SessionStrength } from '@/gateway/policy/floors';
 
 const dir = mkdtempSync(join(tmpdir(), 'pqgate-policy-'));
@@ -13,7 +14,7 @@ delete process.env.DATABASE_URL;
 
 const { closeDatabase, db, ensureMigrated } = await import('../db');
 const { buildCompiledState } = await import('../gateway-store/build-snapshot');
-const { parsePolicyYaml, policyToYaml } = await import('./policy-document');
+const { emptyPolicy, parsePolicyYaml, policyToYaml } = await import('./policy-document');
 const { savePolicyVersion } = await import('./save-policy-version');
 
 const STRENGTHS: SessionStrength[] = [BEARER_STRENGTH, ...SUITES.map((s) => ({ suite: s.name, kemCategory: s.kemCategory, signatureCategory: s.signatureCategory, quantumSafe: s.quantumSafe }))];
@@ -72,6 +73,22 @@ floors:
     if (!reimported.ok) throw new Error(JSON.stringify(reimported.problems));
     await savePolicyVersion({ document: reimported.document, yaml: exported, comment: 'reimported', actorId: null });
     expect(await decisions(identityId)).toEqual(before);
+  });
+});
+
+describe('policy limits', () => {
+  it('reach the gateway snapshot as saved, and survive export and import', async () => {
+    const original = parsePolicyYaml('limits:\n  handshakes_per_source_per_minute: 7\n  sessions_per_identity: 2\n  calls_per_identity_per_minute: 30\n  calls_per_tool_per_minute: 5\n');
+    if (!original.ok) throw new Error(JSON.stringify(original.problems));
+    await savePolicyVersion({ document: original.document, comment: 'tight limits', actorId: null });
+    const expected = { handshakesPerSourcePerMinute: 7, sessionsPerIdentity: 2, callsPerIdentityPerMinute: 30, callsPerToolPerMinute: 5 };
+    expect((await buildCompiledState(0)).snapshot.global.limits).toEqual(expected);
+    const reimported = parsePolicyYaml(policyToYaml(original.document));
+    if (!reimported.ok) throw new Error(JSON.stringify(reimported.problems));
+    await savePolicyVersion({ document: emptyPolicy(), comment: 'defaults', actorId: null });
+    expect((await buildCompiledState(0)).snapshot.global.limits).toEqual(DEFAULT_LIMITS);
+    await savePolicyVersion({ document: reimported.document, comment: 'reimported', actorId: null });
+    expect((await buildCompiledState(0)).snapshot.global.limits).toEqual(expected);
   });
 });
 

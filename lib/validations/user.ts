@@ -20,3 +20,5 @@ export const updateUserSchema = z.object({
   disabled: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
 });
 export type UpdateUserInput = z.infer<typeof updateUserSchema>;
+
+export const unlockUserSignInSchema = z.object({ userId: z.string().min(1) });

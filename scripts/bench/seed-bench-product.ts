@@ -10,6 +10,9 @@ import { closeDatabase, ensureMigrated } from '../../lib/db';
 import { createIdentity } from '../../lib/identities/create-identity';
 import { enrollIdentityKey } from '../../lib/identities/enroll-identity-key';
 import { issueApiToken } from '../../lib/identities/issue-api-token';
+import { MAX_LIMIT } from '../../gateway/policy/limits';
+import { emptyPolicy } from '../../lib/policy/policy-document';
+import { savePolicyVersion } from '../../lib/policy/save-policy-version';
 import { registerUpstream } from '../../lib/upstreams/register-upstream';
 import { registerUpstreamSchema } from '../../lib/validations/upstream';
 
@@ -26,5 +29,8 @@ await registerUpstream(registerUpstreamSchema.parse({ slug: upstream[1], name: u
 const { id } = await createIdentity({ name: 'bench', owner: 'bench:gateway', kind: 'service', labels: [], allowedServers: [] });
 await enrollIdentityKey({ identityId: id, algorithm: identity[1] as SignatureId, publicKey: toBase64Url(fromHex(identity[2]!)) });
 const { token } = await issueApiToken({ identityId: id, name: 'bench', expiresInDays: 1 });
+// One identity drives the whole bench, far past the per-identity default limits.
+const unbound = { handshakes_per_source_per_minute: MAX_LIMIT, sessions_per_identity: MAX_LIMIT, calls_per_identity_per_minute: MAX_LIMIT, calls_per_tool_per_minute: MAX_LIMIT };
+await savePolicyVersion({ document: { ...emptyPolicy(), limits: unbound }, comment: 'bench:gateway: limits that never bind', actorId: null });
 await closeDatabase();
 console.log(`pqgate-bench token ${token}`);

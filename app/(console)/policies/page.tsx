@@ -24,6 +24,7 @@ export default async function PoliciesPage({ searchParams }: { searchParams: Pro
   const [{ versions, floors }, choices] = await Promise.all([listPolicyVersions(user), listSimulatorChoices(user)]);
   const write = can(user.role, 'policy:write');
   const active = versions.find((v) => v.active);
+  const limits = (active ? policyDocumentSchema.safeParse(active.document).data : undefined)?.limits ?? emptyPolicy().limits;
   const from = versions.find((v) => String(v.version) === search.from);
   const to = versions.find((v) => String(v.version) === search.to);
   const simulation =
@@ -35,7 +36,7 @@ export default async function PoliciesPage({ searchParams }: { searchParams: Pro
     <>
       <PageHeader
         title="Policies"
-        description="The global switches (enforce_pqc, allowed_algos, threat detection) and the floors of labels, servers and tools, as one versioned YAML document."
+        description="The global switches (enforce_pqc, allowed_algos, threat detection), the gateway's limits, and the floors of labels, servers and tools, as one versioned YAML document."
         actions={
           active ? (
             <a className={buttonClasses('secondary', 'sm')} href="/api/policies/active" download>
@@ -121,6 +122,17 @@ export default async function PoliciesPage({ searchParams }: { searchParams: Pro
                 <p className="text-slate-700 dark:text-slate-300">{simulation.message}</p>
               </div>
             ) : null}
+          </Card>
+          <Card>
+            <CardTitle description="From limits: in the active policy (defaults where it sets none). Over a limit the gateway answers 429 with Retry-After, or a JSON-RPC error naming the limit.">Limits in force</CardTitle>
+            <dl className="grid grid-cols-[1fr_auto] gap-x-4 gap-y-1 text-sm" aria-label="Limits in force">
+              {Object.entries(limits).map(([key, value]) => (
+                <div key={key} className="contents">
+                  <dt className="font-mono text-xs">{key}</dt>
+                  <dd className="text-right tabular-nums">{value.toLocaleString('en-US')}</dd>
+                </div>
+              ))}
+            </dl>
           </Card>
           <Card>
             <CardTitle description="Materialised from the active policy.">Floors in force</CardTitle>

@@ -26,7 +26,7 @@ export async function signInAction(_previous: ActionState | undefined, form: For
     if (!(error instanceof AuthError)) throw error;
     const code = (error as AuthError & { code?: string }).code;
     if (code === 'rate_limited') {
-      return { status: 'error', code: 'rate_limited', message: 'Too many failed sign-ins for this account or network. Wait 15 minutes, or ask an admin to check the account.', values };
+      return { status: 'error', code: 'rate_limited', message: 'Too many failed sign-ins for this account from your network. Wait at least 15 seconds before the next try (each further failure doubles the wait), or ask an admin to lift the delay on the Settings page.', values };
     }
     return { status: 'error', code: 'invalid_credentials', message: 'Wrong email or password, or the account is disabled.', values };
   }
