@@ -17,6 +17,7 @@ export const GATEWAY_ERRORS = {
   suite_below_minimum: { status: 403, advice: 'The negotiated suite is below the required minimum; offer a stronger suite.' },
   downgrade_detected: { status: 403, advice: 'The suite offer was altered in transit; the connection is not trustworthy. Report to the security team.' },
   identity_mismatch: { status: 403, advice: 'The identity key does not use the signature scheme of the negotiated suite; use a matching identity key.' },
+  authentication_failed: { status: 401, advice: 'The identity key is not enrolled, was revoked, or its signature does not verify: check that --identity names the key enrolled on the Identities page of the console (pqgate pubkey prints it).' },
   unknown_identity: { status: 401, advice: 'The identity key is unknown or revoked; register it in the console (pqgate keygen).' },
   untrusted_gateway_key: { status: 401, advice: 'The gateway signed with a key the client does not trust; update the trust bundle.' },
   bad_signature: { status: 401, advice: 'A handshake signature did not verify; the peer holds a different key or the transcript was altered.' },

@@ -207,13 +207,37 @@ describe('records, identities and tickets', () => {
     expect(dec(await s.request('r', enc('3')))).toBe('echo:r:3');
   });
 
-  it('an unknown identity is refused with unknown_identity (401) and an event', async () => {
+  it('an unknown identity is refused with authentication_failed (401) and an unknown_identity event', async () => {
     const stranger = testKey('ML-DSA-65', 77);
     const h = createHarness({ registered: [ID65] });
     const code = await codeOf(connect(URL_BASE, stranger, { trustedGatewayKeys: h.trusted, fetch: h.fetch, provider: h.provider }).then((s) => s.request('r', enc('x'))));
-    expect(code).toBe('unknown_identity');
+    expect(code).toBe('authentication_failed');
     expect(h.requests.at(-1)!.status).toBe(401);
     expect(h.events.map((e) => e.type)).toContain('unknown_identity');
+    expect(h.events.find((e) => e.type === 'handshake_failed')?.code).toBe('unknown_identity');
+  });
+
+  it('an unknown key, a wrong signature and too weak a scheme look the same on the wire; the events tell them apart', async () => {
+    const signer = testKey('ML-DSA-65', 78);
+    const other = testKey('ML-DSA-65', 79);
+    const weakened = testKey('ML-DSA-65', 80);
+    // The gateway holds `other`'s public key under `signer`'s key id: the signature cannot verify;
+    // and an Ed25519 key under `weakened`'s: too weak a scheme for the hybrid suite.
+    const h = createHarness({ registered: [ID65, { ...other, keyId: signer.keyId }, { ...testKey('Ed25519', 82), keyId: weakened.keyId }] });
+    const answers: { status: number; body: string }[] = [];
+    const watch = (async (u: string, i: RequestInit) => {
+      const res = await h.fetch(u, i);
+      if (String(u).endsWith('/record')) answers.push({ status: res.status, body: await res.clone().text() });
+      return res;
+    }) as typeof fetch;
+    const attempt = (k: KeyPair, extra: Partial<ConnectOptions> = {}) => codeOf(connect(URL_BASE, k, { trustedGatewayKeys: h.trusted, fetch: watch, provider: h.provider, ...extra }).then((s) => s.request('r', enc('x'))));
+    expect(await attempt(testKey('ML-DSA-65', 81))).toBe('authentication_failed');
+    expect(await attempt(signer)).toBe('authentication_failed');
+    expect(await attempt(weakened)).toBe('authentication_failed');
+    expect(answers).toHaveLength(3);
+    expect(new Set(answers.map((a) => JSON.stringify(a))).size).toBe(1);
+    expect(answers[0]!.body).not.toMatch(/[0-9a-f]{4}:[0-9a-f]{4}/); // no key id echoed
+    expect(h.events.filter((e) => e.type === 'handshake_failed').map((e) => e.code)).toEqual(['unknown_identity', 'bad_signature', 'identity_mismatch']);
   });
 
   it('an untrusted gateway key is refused by the client', async () => {

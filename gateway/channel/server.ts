@@ -3,12 +3,13 @@
  * I/O injected. POST <base>/handshake takes a ClientHello; POST <base>/record takes the client's
  * Finish with its first record, later records with their ticket, or a downgrade alert.
  */
-import { equalBytes, getCryptoProvider, getSuite, SUITES, toHex, wipe, type CryptoProvider, type Suite } from '../crypto';
+import { equalBytes, getCryptoProvider, getSuite, identityFitsSuite, SUITES, toHex, wipe, type CryptoProvider, type SignatureId, type Suite } from '../crypto';
+import { SIGNATURE_LENGTHS } from '../crypto/common';
 import { errorResponse, GatewayError } from '../errors';
 import type { ChannelEvent, EventSink } from './events';
 import { openClientFinish, respondToClientHello, verifyClientFinish, type Random } from './handshake';
 import { binaryResponse, readBody } from './http';
-import { displayKeyId, loadKeyPair, type IdentityLookup, type KeyPair, type LoadedKey } from './identity';
+import { displayKeyId, generateKeyPair, loadKeyPair, type IdentityLookup, type KeyPair, type LoadedKey, type PublicKeyRecord } from './identity';
 import { deriveTrafficKeys, SIGNATURE_CONTEXT, transcriptHash, type TrafficKeys } from './key-schedule';
 import type { TicketKeyRing } from './key-ring';
 import { C2S, openRecord, sealReply } from './record';
@@ -140,13 +141,29 @@ export function createChannelServer(deps: ChannelServerDeps): ChannelServer {
     return c;
   }
 
-  async function lookupIdentity(rq: InFlight, keyId: Uint8Array, suite: Suite) {
+  /** The enrolled identity of a key id, or null. */
+  async function findIdentity(keyId: Uint8Array): Promise<PublicKeyRecord | null> {
     const identity = await deps.identities(keyId);
-    if (!identity || (identity.keyId && !equalBytes(identity.keyId, keyId))) {
-      emit(rq, { type: 'unknown_identity', code: 'unknown_identity', suite: suite.name, identityKeyId: displayKeyId(keyId) });
-      throw new GatewayError('unknown_identity', `identity ${displayKeyId(keyId)} is not registered`);
-    }
-    return identity;
+    return identity && (!identity.keyId || equalBytes(identity.keyId, keyId)) ? identity : null;
+  }
+
+  // Stand-in public keys, one per scheme, made once: a refused identity costs the same
+  // verification as an enrolled one, so timing does not tell them apart either.
+  const decoys = new Map<SignatureId, Uint8Array>();
+  function verifyAgainstDecoy(signature: Uint8Array, message: Uint8Array, context: Uint8Array): void {
+    const alg = (Object.keys(SIGNATURE_LENGTHS) as SignatureId[]).find((a) => SIGNATURE_LENGTHS[a].signature === signature.length) ?? 'ML-DSA-65';
+    let pk = decoys.get(alg);
+    if (!pk) decoys.set(alg, (pk = generateKeyPair(alg, { provider }).publicKey));
+    provider.signature(alg).verify(signature, message, pk, context);
+  }
+
+  /**
+   * One answer on the wire for an unknown key, a scheme too weak for the suite and a bad
+   * signature, so the gateway is no oracle for which keys are enrolled; the events (and the
+   * `cause`) keep them apart for detection and logs.
+   */
+  function authenticationFailed(cause: GatewayError): GatewayError {
+    return new GatewayError('authentication_failed', undefined, { cause });
   }
 
   // Keyed by the sealed ticket's bytes: equal bytes are the very ticket that was opened before.
@@ -284,14 +301,24 @@ export function createChannelServer(deps: ChannelServerDeps): ChannelServer {
   async function finish(rq: InFlight, msg: wire.ClientFinish, onMessage: MessageHandler): Promise<Response> {
     const cookie = await openCookie(msg.cookie);
     const fin = openClientFinish(provider, cookie, msg.sealedFinish);
-    const identity = await lookupIdentity(rq, fin.identityKeyId, cookie.suite);
+    const identity = await findIdentity(fin.identityKeyId);
+    const keyId = displayKeyId(fin.identityKeyId);
+    if (!identity || !identityFitsSuite(cookie.suite, identity.algorithm)) {
+      verifyAgainstDecoy(fin.signature, cookie.transcriptHash, SIGNATURE_CONTEXT.client);
+      if (!identity) {
+        emit(rq, { type: 'unknown_identity', code: 'unknown_identity', suite: cookie.suite.name, identityKeyId: keyId });
+        throw authenticationFailed(new GatewayError('unknown_identity', `identity ${keyId} is not registered`));
+      }
+      throw authenticationFailed(new GatewayError('identity_mismatch', `suite ${cookie.suite.name} needs an identity at least as strong as ${cookie.suite.signature}; ${keyId} is ${identity.algorithm}`));
+    }
     let session;
     try {
       session = verifyClientFinish(provider, cookie, fin, identity);
       wipe(cookie.handshakeSecret);
     } catch (e) {
       if (e instanceof GatewayError && e.code === 'bad_signature') {
-        emit(rq, { type: 'bad_signature', code: 'bad_signature', suite: cookie.suite.name, identityKeyId: displayKeyId(fin.identityKeyId) });
+        emit(rq, { type: 'bad_signature', code: 'bad_signature', suite: cookie.suite.name, identityKeyId: keyId });
+        throw authenticationFailed(e);
       }
       throw e;
     }
@@ -342,12 +369,18 @@ export function createChannelServer(deps: ChannelServerDeps): ChannelServer {
 
   async function alert(rq: InFlight, msg: wire.ClientAlert): Promise<Response> {
     const cookie = await openCookie(msg.cookie);
-    const identity = await lookupIdentity(rq, msg.identityKeyId, cookie.suite);
+    const identity = await findIdentity(msg.identityKeyId);
+    const keyId = displayKeyId(msg.identityKeyId);
     const original = transcriptHash(provider, cookie.suite, msg.clientHello);
     const signed = transcriptHash(provider, cookie.suite, original, cookie.serverNonce);
+    if (!identity) {
+      verifyAgainstDecoy(msg.signature, signed, SIGNATURE_CONTEXT.alert);
+      emit(rq, { type: 'unknown_identity', code: 'unknown_identity', suite: cookie.suite.name, identityKeyId: keyId, detail: 'downgrade alert' });
+      throw authenticationFailed(new GatewayError('unknown_identity', `identity ${keyId} is not registered`));
+    }
     if (!provider.signature(identity.algorithm).verify(msg.signature, signed, identity.publicKey, SIGNATURE_CONTEXT.alert)) {
-      emit(rq, { type: 'bad_signature', code: 'bad_signature', suite: cookie.suite.name, identityKeyId: displayKeyId(msg.identityKeyId), detail: 'downgrade alert' });
-      throw new GatewayError('bad_signature', 'downgrade alert signature does not verify');
+      emit(rq, { type: 'bad_signature', code: 'bad_signature', suite: cookie.suite.name, identityKeyId: keyId, detail: 'downgrade alert' });
+      throw authenticationFailed(new GatewayError('bad_signature', 'downgrade alert signature does not verify'));
     }
     if (equalBytes(original, cookie.clientHelloHash)) throw new GatewayError('malformed_message', 'downgrade alert names the ClientHello the gateway received');
     const offered = wire.parseClientHello(msg.clientHello).offers.map((o) => o.suiteId.toString(16)).join(',');
@@ -373,7 +406,8 @@ export function createChannelServer(deps: ChannelServerDeps): ChannelServer {
         return await alert(rq, msg);
       } catch (e) {
         // Every failed handshake, in either flight, feeds the detector's failed-handshake rate.
-        if (e instanceof GatewayError && rq.stage !== 'record') emit(rq, { type: 'handshake_failed', code: e.code, detail: rq.stage });
+        // The event names the real reason, not the merged wire code (authentication_failed).
+        if (e instanceof GatewayError && rq.stage !== 'record') emit(rq, { type: 'handshake_failed', code: e.cause instanceof GatewayError ? e.cause.code : e.code, detail: rq.stage });
         return errorResponse(e);
       }
     },
