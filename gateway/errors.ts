@@ -34,6 +34,7 @@ export const GATEWAY_ERRORS = {
   invalid_argument: { status: 500, advice: 'The gateway was called with invalid arguments; this is a bug in the caller.' },
   internal_error: { status: 500, advice: 'The gateway failed unexpectedly; retry, and report it if it persists.' },
   unauthenticated: { status: 401, advice: 'Send `Authorization: Bearer <API token>` with a token issued on the Identities page of the console, or connect through `pqgate connect` with an enrolled identity key.' },
+  host_not_allowed: { status: 403, advice: 'Requests must name the gateway by one of its public origins (DNS-rebinding protection).' },
   unknown_server: { status: 404, advice: 'Check the URL (/api/mcp/<server>) against the Servers page of the console.' },
   body_too_large: { status: 413, advice: 'The request body exceeds the gateway limit; send a smaller request.' },
   policy_denied: { status: 403, advice: 'The policy refused this request; the message says which floor applies and how to comply.' },

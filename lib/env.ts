@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseTrustedProxies, type TrustedProxies } from '@/gateway/http/client-address';
+import { parsePublicOrigins, type PublicOrigins } from '@/gateway/mcp/host-guard';
 import { ensureLocalSecrets } from './local-secrets';
 
 const postgresUrl = z
@@ -43,6 +44,22 @@ const schema = z
           return parseTrustedProxies(list);
         } catch (error) {
           ctx.addIssue({ code: 'custom', message: `${(error as Error).message}; expected a comma-separated list of proxy IPs and CIDR networks, e.g. 10.0.0.0/8, 2001:db8::1` });
+          return z.NEVER;
+        }
+      }),
+    /**
+     * The origins clients use to reach the gateway (comma-separated, e.g. https://gw.example.com);
+     * a request naming any other Host or Origin is refused (DNS-rebinding protection). Loopback
+     * names are always accepted.
+     */
+    PQGATE_PUBLIC_ORIGINS: z
+      .string()
+      .default('')
+      .transform((list, ctx): PublicOrigins => {
+        try {
+          return parsePublicOrigins(list);
+        } catch (error) {
+          ctx.addIssue({ code: 'custom', message: `${(error as Error).message}; expected comma-separated origins such as https://gw.example.com, https://gw.example.com:8443` });
           return z.NEVER;
         }
       }),

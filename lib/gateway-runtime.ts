@@ -19,6 +19,7 @@ async function start(): Promise<GatewayRuntime> {
       channelEvents: (event) => detection.channelEvent(event),
       sourceOf: requestSource,
       isBlocked: (source) => detection.isBlocked(source),
+      publicOrigins: env().PQGATE_PUBLIC_ORIGINS,
       onError: (where, error) => console.error(`pqgate gateway: ${where}: ${error instanceof Error ? error.message : String(error)}`),
     },
   });

@@ -14,6 +14,7 @@ import { createHttpDownstream } from './http-downstream';
 import { jsonRpcErrorResponse } from './json-rpc-errors';
 import { createLimiter } from './limiter';
 import { createProxyServer, type ProxySession, type ToolListMode } from './proxy-server';
+import { createHostGuard, type PublicOrigins } from './host-guard';
 import { createSourceGuard, type SourcedEventSink } from './source-guard';
 import { bearerContext } from './session-context';
 import type { GatewayStore } from './store';
@@ -49,6 +50,11 @@ export interface McpGatewayOptions extends UpstreamPoolOptions {
   readonly sourceOf?: (request: Request) => string;
   /** Consulted before every handshake, channel record and MCP request; true refuses it (403). */
   readonly isBlocked?: (source: string) => boolean;
+  /**
+   * The origins clients use to reach the gateway (`https://gw.example.com`): a request whose
+   * `Host` or `Origin` names anything else (or a loopback name) gets 403. Default: loopback only.
+   */
+  readonly publicOrigins?: PublicOrigins;
   /** Failures off the request path (traffic writes, discovery); messages never carry secrets. */
   readonly onError?: (where: string, error: unknown) => void;
 }
@@ -81,7 +87,7 @@ export interface McpGateway {
   close(): Promise<void>;
 }
 
-const OPTION_KEYS = ['requestTimeoutMs', 'connectTimeoutMs', 'discoveryIntervalMs', 'backoffInitialMs', 'backoffMaxMs', 'maxBodyBytes', 'toolListMode', 'trafficIntervalMs', 'trafficMaxBatch', 'sessionIdleMs', 'maxSessions', 'pollWaitMs', 'replayWindow', 'channelEvents', 'sourceOf', 'isBlocked', 'onError'];
+const OPTION_KEYS = ['requestTimeoutMs', 'connectTimeoutMs', 'discoveryIntervalMs', 'backoffInitialMs', 'backoffMaxMs', 'maxBodyBytes', 'toolListMode', 'trafficIntervalMs', 'trafficMaxBatch', 'sessionIdleMs', 'maxSessions', 'pollWaitMs', 'replayWindow', 'channelEvents', 'sourceOf', 'isBlocked', 'publicOrigins', 'onError'];
 
 /** Where under `<base>/<server>` a request goes. */
 function routeOf(request: Request, server: string): 'mcp' | 'handshake' | 'record' | 'keys' | null {
@@ -108,6 +114,7 @@ export function createMcpGateway(deps: McpGatewayDeps): McpGateway {
   const idleMs = options.sessionIdleMs ?? 30 * 60_000;
   const maxSessions = options.maxSessions ?? 10_000;
   const guard = createSourceGuard(options, clock);
+  const hostGuard = createHostGuard(options.publicOrigins);
   // The policy's limits, read from the snapshot at each check (no database per call).
   const limiter = createLimiter({ limits: () => store.snapshot().global.limits, clock });
 
@@ -189,6 +196,9 @@ export function createMcpGateway(deps: McpGatewayDeps): McpGateway {
     async handle(request, server) {
       try {
         const route = routeOf(request, server);
+        // DNS rebinding: before anything else, a request must name this gateway.
+        const misnamed = hostGuard.refusal(request);
+        if (misnamed) return route === 'mcp' || !route ? jsonRpcErrorResponse(misnamed) : errorResponse(misnamed);
         if (!route || !store.upstream(server)) throw new GatewayError('unknown_server', `server "${server.slice(0, 100)}" is not registered at this gateway`);
         if (route === 'keys') {
           if (request.method !== 'GET') return new Response(null, { status: 405, headers: { allow: 'GET' } });

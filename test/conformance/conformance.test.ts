@@ -34,7 +34,6 @@ const KNOWN_RELAY_GAPS: Record<string, string> = {
   'tools-call-elicitation': 'elicitation/create is not relayed: the client\'s elicitation capability is not declared upstream',
   'elicitation-sep1034-defaults': 'elicitation/create is not relayed (SEP-1034 defaults never reach the client)',
   'elicitation-sep1330-enums': 'elicitation/create is not relayed (SEP-1330 enum schemas never reach the client)',
-  'dns-rebinding-protection': 'the gateway does not check Host/Origin: Host evil.example.com gets 200 instead of 403',
 };
 
 const node24 = probeNode24();
