@@ -33,7 +33,7 @@ import { generateKeyPair, type PublicKeyRecord } from '../channel';
 import { parseKeyList } from '../connector/trust';
 import { toHex } from '../crypto';
 import { channelClient } from '../mcp/testing/fixture';
-import { fetchWithOwnSignal } from '../mcp/upstream-http';
+import { fetchWithOwnSignal } from '../mcp/testing/fetch-with-own-signal';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? '8');
 /** Each cell's time is split over rounds that alternate the paths, so load from elsewhere on the machine hits all of them alike. */

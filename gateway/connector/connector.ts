@@ -1,14 +1,17 @@
 /**
  * The connector: relays MCP messages between a local transport (stdio for `pqgate connect`,
- * in-memory for benches) and the gateway over the post-quantum channel. Replies carry the
- * response with its notifications; a poll loop fetches notifications tied to no request.
+ * in-memory for benches) and the gateway over the post-quantum channel (docs/protocol.md §13).
+ * A request's reply carries its response; one `mcp-poll` record is kept in flight and brings
+ * every other server message (progress, logging, sampling and elicitation requests) as it
+ * happens. Server messages are numbered per session and delivered strictly in that order, so a
+ * response never overtakes its progress.
  */
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { connect, type ChannelSession, type ConnectOptions, type KeyPair } from '../channel';
 import { getCryptoProvider, toBase64Url } from '../crypto';
 import { GatewayError, isGatewayError } from '../errors';
-import { encodeEnvelope, MCP_ROUTES, parseReplyEnvelope } from '../mcp/channel-envelope';
+import { encodeEnvelope, MCP_ROUTES, parseReplyEnvelope, type ReplyEnvelope } from '../mcp/channel-envelope';
 import { JSON_RPC, JsonRpcFailure, jsonRpcError } from '../mcp/json-rpc-errors';
 
 type Message = Record<string, unknown>;
@@ -35,9 +38,14 @@ const IDEMPOTENT_METHODS = new Set([
   'notifications/roots/list_changed',
 ]);
 
-/** Whether one envelope may be sent again under a new session when its fate is unknown. */
+/**
+ * Whether one envelope may be sent again under a new session when its fate is unknown. The
+ * client's answers to server requests (sampling, elicitation, roots) may: the gateway forwards
+ * an answer only to a server request still waiting for one, so a second copy goes nowhere.
+ */
 export function isIdempotent(route: string, message?: Message): boolean {
   if (route !== MCP_ROUTES.message) return true; // poll and close
+  if (message && typeof message.method !== 'string') return true; // a response
   return typeof message?.method === 'string' && IDEMPOTENT_METHODS.has(message.method);
 }
 
@@ -54,10 +62,15 @@ export interface Connector {
   /** The upstream slug, from the endpoint URL. */
   readonly server: string;
   readonly channel: ChannelSession;
-  /** Sends one message; resolves with the messages of the reply (for a request: its notifications, then its response). */
+  /** Sends one message; resolves with the messages of the reply (for a request: its response). */
   send(message: Message): Promise<Message[]>;
-  /** Waits for notifications tied to no request (bounded by the gateway's poll wait). */
-  poll(): Promise<Message[]>;
+  /** Sends one message acknowledging delivery up to `ack`; resolves with the reply envelope. */
+  exchange(message: Message, ack: number): Promise<ReplyEnvelope>;
+  /**
+   * Waits for server messages after `ack` (bounded by the gateway's poll wait); `resync` asks for
+   * every retained one at once, after a reply was lost.
+   */
+  poll(ack: number, resync?: boolean): Promise<ReplyEnvelope>;
   /** Ends the MCP session at the gateway (best effort). */
   close(): Promise<void>;
 }
@@ -75,18 +88,19 @@ export async function openConnector(url: string, identity: KeyPair, options: Con
   const channel = await connect(`${url.replace(/\/+$/, '')}/pq`, identity, connectOptions);
   // Stable across re-handshakes: the gateway keys the MCP session by identity, server and this.
   const session = toBase64Url((options.provider ?? getCryptoProvider()).randomBytes(16));
-  const exchange = async (route: string, message?: Message): Promise<Message[]> => {
-    const body = encodeEnvelope({ server, session, ...(message ? { message } : {}) });
-    const reply = await channel.request(route, body, { idempotent: isIdempotent(route, message) });
-    return parseReplyEnvelope(reply).messages as Message[];
+  const exchange = async (route: string, extra: { message?: Message; ack?: number; resync?: true }): Promise<ReplyEnvelope> => {
+    const body = encodeEnvelope({ server, session, ...extra });
+    const reply = await channel.request(route, body, { idempotent: isIdempotent(route, extra.message) });
+    return parseReplyEnvelope(reply);
   };
   return {
     server,
     channel,
-    send: (message) => exchange(MCP_ROUTES.message, message),
-    poll: () => exchange(MCP_ROUTES.poll),
+    send: async (message) => (await exchange(MCP_ROUTES.message, { message })).messages.map((e) => e.message),
+    exchange: (message, ack) => exchange(MCP_ROUTES.message, { message, ack }),
+    poll: (ack, resync) => exchange(MCP_ROUTES.poll, resync ? { ack, resync } : { ack }),
     async close() {
-      await exchange(MCP_ROUTES.close).catch(() => undefined);
+      await exchange(MCP_ROUTES.close, {}).catch(() => undefined);
     },
   };
 }
@@ -99,16 +113,55 @@ export async function relay(connector: Connector, local: Transport, options: Pic
   let open = true;
   let polling = false;
   const report = options.onError ?? (() => undefined);
-  const deliver = async (messages: Message[]) => {
-    for (const m of messages) await local.send(m as JSONRPCMessage);
+  // Server messages by sequence number: `delivered` is the highest handed to the client with
+  // every lower one before it; later ones wait in `held` for the gap to fill.
+  let delivered = 0;
+  const held = new Map<number, Message>();
+  let chain: Promise<void> = Promise.resolve();
+
+  /** Takes a reply's entries and delivers what is next in sequence (one delivery at a time). */
+  const accept = (reply: ReplyEnvelope) => {
+    chain = chain.then(async () => {
+      const now: Message[] = [];
+      for (const e of reply.messages) {
+        if (e.seq === undefined) now.push(e.message);
+        else if (e.seq > delivered) held.set(e.seq, e.message);
+      }
+      // A complete answer holds everything the gateway kept: numbers below it are gone.
+      if (reply.complete && held.size && !held.has(delivered + 1)) delivered = Math.min(...held.keys()) - 1;
+      while (held.has(delivered + 1)) {
+        now.push(held.get(delivered + 1)!);
+        held.delete(++delivered);
+      }
+      for (let i = 0; i < now.length; i++) {
+        const m = now[i]!;
+        // SDK clients handle notifications a microtask later than responses, and a stdio reader
+        // may see both in one chunk: a pause lets the client take the notification first.
+        if (i > 0 && !('method' in m) && 'method' in now[i - 1]!) await new Promise((r) => setTimeout(r, 10));
+        await local.send(m as JSONRPCMessage);
+      }
+    }).catch((e: unknown) => report(`pqgate connect: local transport: ${(e as Error).message}`));
+    return chain;
   };
 
+  /** One poll; true when the gateway has no session to poll (then the loop waits a while). */
+  async function poll(resync: boolean): Promise<boolean> {
+    const reply = await connector.poll(delivered, resync);
+    void accept(reply);
+    return reply.complete === true && reply.messages.length === 0;
+  }
+
   async function pollLoop(): Promise<void> {
+    let resync = false;
     while (open) {
       try {
-        await deliver(await connector.poll());
+        const none = await poll(resync);
+        resync = false;
+        if (none) await new Promise((r) => setTimeout(r, options.pollRetryMs ?? 1000));
       } catch (e) {
         report(`pqgate connect: poll failed: ${(e as Error).message}`);
+        // The lost answer may have held messages: the next poll asks for all of them again.
+        resync = true;
         await new Promise((r) => setTimeout(r, options.pollRetryMs ?? 1000));
       }
     }
@@ -116,31 +169,25 @@ export async function relay(connector: Connector, local: Transport, options: Pic
 
   async function onMessage(message: Message): Promise<void> {
     const isRequest = typeof message.method === 'string' && 'id' in message;
-    let reply: Message[];
+    let reply: ReplyEnvelope;
     try {
-      reply = await connector.send(message);
+      reply = await connector.exchange(message, delivered);
     } catch (e) {
       report(`pqgate connect: ${(e as Error).message}`);
+      // The lost reply may have held a numbered response: ask for everything retained now.
+      if (polling) void poll(true).catch(() => undefined);
       if (!isRequest) return;
       const why = isGatewayError(e, 'outcome_unknown')
         ? `pqgate: ${String(message.method)} on ${connector.server} may or may not have run: ${(e as Error).message}`
         : `pqgate gateway unreachable for ${connector.server}: ${(e as Error).message}`;
-      reply = [jsonRpcError(message.id as string | number, new JsonRpcFailure(JSON_RPC.upstreamUnavailable, why))];
+      reply = { messages: [{ message: jsonRpcError(message.id as string | number, new JsonRpcFailure(JSON_RPC.upstreamUnavailable, why)) }] };
     }
-    if (isRequest && !reply.some((m) => m.id === message.id && !('method' in m))) {
-      reply.push(jsonRpcError(message.id as string | number, new JsonRpcFailure(JSON_RPC.sessionNotFound, `the gateway closed the MCP session for ${connector.server}; reconnect`)));
+    if (isRequest && !reply.messages.some((e) => e.message.id === message.id && !('method' in e.message))) {
+      reply = { messages: [...reply.messages, { message: jsonRpcError(message.id as string | number, new JsonRpcFailure(JSON_RPC.sessionNotFound, `the gateway closed the MCP session for ${connector.server}; reconnect`)) }] };
     }
-    const response = reply.findIndex((m) => !('method' in m));
-    if (response > 0) {
-      await deliver(reply.slice(0, response));
-      // SDK clients handle notifications a microtask later than responses, and a stdio reader
-      // may see both in one chunk: a progress delivered with its response would arrive after
-      // the request was settled. A short pause lets the client take the notifications first.
-      await new Promise((r) => setTimeout(r, 10));
-      await deliver(reply.slice(response));
-    } else await deliver(reply);
-    // Unsolicited notifications only make sense once the session exists.
-    if (message.method === 'initialize' && !polling) {
+    await accept(reply);
+    // Server messages tied to no request only exist once the session does.
+    if (message.method === 'initialize' && !polling && reply.messages.some((e) => e.message.id === message.id && 'result' in e.message)) {
       polling = true;
       void pollLoop();
     }

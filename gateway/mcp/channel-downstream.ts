@@ -2,23 +2,28 @@
  * MCP over the post-quantum channel: the channel server decrypts a record, this module finds
  * (or opens) the MCP session it belongs to and answers with a reply envelope. Sessions are
  * keyed by identity key, server and the connector's session id, so a re-handshake (new channel
- * session, maybe another suite) continues the same MCP session.
+ * session, maybe another suite) continues the same MCP session. Server messages are numbered
+ * per session (channel-outbox.ts): responses ride in their request's reply, everything else
+ * answers the connector's waiting poll as it happens.
  */
 import type { MessageHandler, SessionInfo } from '../channel';
 import { GatewayError } from '../errors';
-import { encodeEnvelope, MCP_ROUTES, parseRequestEnvelope } from './channel-envelope';
-import { ChannelSessionTransport } from './channel-transport';
+import { ChannelOutbox } from './channel-outbox';
+import { encodeEnvelope, MCP_ROUTES, parseRequestEnvelope, type ReplyEnvelope } from './channel-envelope';
+import type { OpenRelay } from './http-downstream';
 import { JSON_RPC, JsonRpcFailure, jsonRpcError, toJsonRpcFailure } from './json-rpc-errors';
 import type { Limiter, SessionLease } from './limiter';
-import { isDirectRequest, type ProxySession } from './proxy-server';
-import { strengthOfSuite, toAuthInfo, type SessionContext } from './session-context';
+import type { JsonRpcRequest, RelaySession } from './relay-session';
+import { strengthOfSuite, type SessionContext } from './session-context';
 import type { Caller } from './store';
+import { isRequest, type Message } from './upstream-connection';
 
 interface ChannelMcpSession {
-  readonly transport: ChannelSessionTransport;
-  readonly proxy: ProxySession;
+  readonly relay: RelaySession;
+  readonly outbox: ChannelOutbox;
   /** Its place in the identity's session count, released when the session goes. */
   readonly lease: SessionLease;
+  lastSeen: number;
 }
 
 /** What the channel side needs from the gateway core. */
@@ -28,7 +33,7 @@ export interface ChannelDownstreamDeps {
   readonly idleMs: number;
   readonly maxSessions: number;
   readonly callerForKey: (keyIdHex: string) => Caller | null;
-  readonly openProxy: (slug: string) => Promise<ProxySession>;
+  readonly openRelay: OpenRelay;
   /** Counts the sessions of each identity (shared with the Streamable HTTP side). */
   readonly limiter: Limiter;
 }
@@ -41,51 +46,50 @@ export interface ChannelDownstream {
   close(): Promise<void>;
 }
 
+const EMPTY = encodeEnvelope({ messages: [] });
+/** A poll for a session that does not exist (any more): empty, and complete, so the connector waits before polling again. */
+const NO_SESSION = encodeEnvelope({ messages: [], complete: true });
+/** An answer outside any session's sequence. */
+const unsequenced = (m: Message | null): Uint8Array => (m ? encodeEnvelope({ messages: [{ message: m }] }) : EMPTY);
+
 /** Creates the channel side. */
 export function createChannelDownstream(deps: ChannelDownstreamDeps): ChannelDownstream {
-  const sessions = new Map<string, ChannelMcpSession | Promise<ChannelMcpSession>>();
+  const sessions = new Map<string, ChannelMcpSession>();
+  const opening = new Map<string, Promise<unknown>>();
 
-  async function open(key: string, slug: string, caller: Caller): Promise<ChannelMcpSession> {
-    if (sessions.size >= deps.maxSessions) throw new JsonRpcFailure(JSON_RPC.serverError, 'Too many open MCP sessions at this gateway; close an old one and retry');
-    // One identity holds at most sessions_per_identity of the table.
-    const lease = deps.limiter.openSession(caller);
+  function forget(key: string, s: ChannelMcpSession): void {
+    if (sessions.get(key) === s) sessions.delete(key);
+    s.lease.release();
+    s.outbox.end();
+  }
+
+  /** Opens the session under `key` with the client's initialize; resolves with the reply. */
+  async function open(key: string, slug: string, ctx: SessionContext, init: JsonRpcRequest): Promise<Uint8Array> {
+    if (sessions.size >= deps.maxSessions) return unsequenced(jsonRpcError(init.id, new JsonRpcFailure(JSON_RPC.serverError, 'Too many open MCP sessions at this gateway; close an old one and retry')));
+    let lease: SessionLease;
     try {
-      const transport = new ChannelSessionTransport(deps.clock());
-      const proxy = await deps.openProxy(slug);
-      transport.onclose = () => {
-        sessions.delete(key);
-        lease.release();
-      };
-      await proxy.server.connect(transport);
-      return { transport, proxy, lease };
+      // One identity holds at most sessions_per_identity of the table.
+      lease = deps.limiter.openSession(ctx.caller);
     } catch (e) {
-      lease.release();
-      throw e;
+      return unsequenced(jsonRpcError(init.id, toJsonRpcFailure(e)));
     }
+    const outbox = new ChannelOutbox();
+    let s: ChannelMcpSession | undefined;
+    const opened = await deps.openRelay(slug, ctx, init, { unsolicited: (m) => void outbox.push(m, false), ended: () => s && forget(key, s) }, (m) => void outbox.push(m, false)).catch((e: unknown) => ({ relay: undefined, response: jsonRpcError(init.id, toJsonRpcFailure(e)) }));
+    if (!opened.relay) {
+      lease.release();
+      return unsequenced(opened.response);
+    }
+    s = { relay: opened.relay, outbox, lease, lastSeen: deps.clock() };
+    sessions.set(key, s);
+    return encodeEnvelope({ messages: [outbox.push(opened.response, true)] });
   }
-
-  function sessionFor(key: string, slug: string, caller: Caller): Promise<ChannelMcpSession> {
-    const found = sessions.get(key);
-    if (found) return Promise.resolve(found);
-    const opening = open(key, slug, caller).then(
-      (s) => (sessions.set(key, s), s),
-      (e: unknown) => {
-        sessions.delete(key);
-        throw e;
-      },
-    );
-    sessions.set(key, opening);
-    return opening;
-  }
-
-  /** The open session under `key`, if any (an open that failed counts as none). */
-  const existing = (key: string) => Promise.resolve(sessions.get(key)).catch(() => undefined);
 
   async function closeKey(key: string): Promise<void> {
-    const s = await existing(key);
-    sessions.delete(key);
-    s?.lease.release();
-    await s?.proxy.server.close().catch(() => undefined);
+    const s = sessions.get(key);
+    if (!s) return;
+    forget(key, s);
+    await s.relay.close().catch(() => undefined);
   }
 
   return {
@@ -96,47 +100,63 @@ export function createChannelDownstream(deps: ChannelDownstreamDeps): ChannelDow
         // moved to another server's URL.
         if (env.server !== slug) throw new GatewayError('malformed_message', `record for server "${env.server.slice(0, 64)}" posted to "${slug}"`);
         const key = `${info.identityKeyId}/${slug}/${env.session}`;
-        const requestId = (env.message?.id ?? null) as string | number | null;
+        const message = env.message;
+        const requestId = message && isRequest(message) ? (message.id as string | number) : null;
         if (info.route === MCP_ROUTES.close) {
           await closeKey(key);
-          return encodeEnvelope({ messages: [] });
+          return EMPTY;
         }
         const caller = deps.callerForKey(info.identityKeyId);
         if (!caller) {
           const failure = toJsonRpcFailure(new GatewayError('unknown_identity', 'this identity key is no longer enrolled'));
-          return encodeEnvelope({ messages: info.route === MCP_ROUTES.message && requestId !== null ? [jsonRpcError(requestId, failure)] : [] });
+          return unsequenced(info.route === MCP_ROUTES.message && requestId !== null ? jsonRpcError(requestId, failure) : null);
+        }
+        const s = sessions.get(key);
+        if (s) {
+          s.lastSeen = deps.clock();
+          if (env.ack !== undefined) s.outbox.ack(env.ack);
         }
         if (info.route === MCP_ROUTES.poll) {
-          const found = await existing(key);
-          if (!found) return encodeEnvelope({ messages: [] });
-          found.transport.lastSeen = deps.clock();
-          return encodeEnvelope({ messages: await found.transport.poll(deps.pollWaitMs) });
+          if (!s) return NO_SESSION;
+          return encodeEnvelope(await s.outbox.poll(env.ack ?? 0, env.resync === true, deps.pollWaitMs));
         }
         if (info.route !== MCP_ROUTES.message) throw new GatewayError('malformed_message', `unknown MCP route "${info.route.slice(0, 32)}"`);
-        let session: ChannelMcpSession;
-        try {
-          session = await sessionFor(key, slug, caller);
-        } catch (e) {
-          return encodeEnvelope({ messages: requestId !== null ? [jsonRpcError(requestId, toJsonRpcFailure(e))] : [] });
-        }
-        session.transport.lastSeen = deps.clock();
         const ctx: SessionContext = { caller, strength: strengthOfSuite(info.suite), transport: 'pq' };
-        const message = env.message!;
-        // A forwarded request without progress needs nothing from the SDK transport.
-        if (isDirectRequest(message) && !session.transport.closed) return encodeEnvelope({ messages: [await session.proxy.call(ctx, message)] });
-        if (message.method === 'notifications/cancelled') session.proxy.cancel((message.params as { requestId?: unknown } | undefined)?.requestId, (message.params as { reason?: unknown } | undefined)?.reason);
-        const messages = await session.transport.exchange(message, { authInfo: toAuthInfo(ctx) });
-        return encodeEnvelope({ messages });
+        if (!s) {
+          if (message!.method !== 'initialize' || requestId === null) {
+            return unsequenced(requestId === null ? null : jsonRpcError(requestId, new JsonRpcFailure(JSON_RPC.sessionNotFound, 'MCP session not found: send initialize first')));
+          }
+          // Two initialize records of one session at once open it once.
+          if (opening.has(key)) await opening.get(key)!.catch(() => undefined);
+          const again = sessions.get(key);
+          if (again) return reply(again, ctx, message!, requestId);
+          const opened = open(key, slug, ctx, message as unknown as JsonRpcRequest);
+          opening.set(key, opened);
+          try {
+            return await opened;
+          } finally {
+            opening.delete(key);
+          }
+        }
+        return reply(s, ctx, message!, requestId);
       };
     },
     async reap() {
       const now = deps.clock();
-      const idle: string[] = [];
-      for (const [key, s] of sessions) if (!(s instanceof Promise) && now - s.transport.lastSeen > deps.idleMs) idle.push(key);
-      await Promise.all(idle.map(closeKey));
+      await Promise.all([...sessions].filter(([, s]) => now - s.lastSeen > deps.idleMs).map(([key]) => closeKey(key)));
     },
     async close() {
       await Promise.all([...sessions.keys()].map(closeKey));
     },
   };
+
+  async function reply(s: ChannelMcpSession, ctx: SessionContext, message: Message, requestId: string | number | null): Promise<Uint8Array> {
+    if (requestId === null) {
+      await s.relay.notify(ctx, message);
+      return EMPTY;
+    }
+    const response = await s.relay.request(ctx, message as unknown as JsonRpcRequest, (m) => void s.outbox.push(m, false));
+    const envelope: ReplyEnvelope = { messages: [s.outbox.push(response, true)] };
+    return encodeEnvelope(envelope);
+  }
 }

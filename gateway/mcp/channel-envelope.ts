@@ -8,9 +8,9 @@ import { invalidMessage } from './json-rpc-body';
 
 /** Record routes used for MCP. */
 export const MCP_ROUTES = {
-  /** One JSON-RPC message from the client; the reply holds its response and related notifications. */
+  /** One JSON-RPC message from the client; the reply to a request holds its response. */
   message: 'mcp',
-  /** Waits (bounded) for notifications not tied to a request. */
+  /** Kept in flight by the connector; answered as soon as the session has server messages. */
   poll: 'mcp-poll',
   /** Ends the MCP session (like DELETE on Streamable HTTP). */
   close: 'mcp-close',
@@ -26,11 +26,27 @@ export interface RequestEnvelope {
   readonly session: string;
   /** Present on route `mcp` only. */
   readonly message?: Record<string, unknown>;
+  /** Routes `mcp` and `mcp-poll`: every server message up to this sequence number was delivered. */
+  readonly ack?: number;
+  /** Route `mcp-poll`: answer at once with every retained message after `ack` (a reply was lost). */
+  readonly resync?: true;
 }
 
-/** Gateway → client plaintext: notifications first, then the response (if any). */
+/** One server message and its place in the session's outbound sequence (1, 2, …). */
+export interface SequencedMessage {
+  /** Absent on answers outside any session (e.g. the session could not be opened). */
+  readonly seq?: number;
+  readonly message: Record<string, unknown>;
+}
+
+/** Gateway → client plaintext. */
 export interface ReplyEnvelope {
-  readonly messages: readonly Record<string, unknown>[];
+  readonly messages: readonly SequencedMessage[];
+  /**
+   * Set on a poll answer that holds every retained message after the poll's `ack`: a number
+   * missing below the lowest one here is gone (dropped at the gateway's bound), not late.
+   */
+  readonly complete?: true;
 }
 
 const SESSION_RE = /^[A-Za-z0-9_-]{16,64}$/;
@@ -55,26 +71,37 @@ function onlyKeys(o: Record<string, unknown>, allowed: readonly string[], what: 
 /** Parses a client envelope received on `route`. */
 export function parseRequestEnvelope(bytes: Uint8Array, route: string): RequestEnvelope {
   const o = parseJson(bytes, 'MCP envelope');
-  onlyKeys(o, route === MCP_ROUTES.message ? ['server', 'session', 'message'] : ['server', 'session'], 'MCP envelope');
+  onlyKeys(o, route === MCP_ROUTES.message ? ['server', 'session', 'message', 'ack'] : route === MCP_ROUTES.poll ? ['server', 'session', 'ack', 'resync'] : ['server', 'session'], 'MCP envelope');
   if (typeof o.server !== 'string' || o.server.length < 1 || o.server.length > 200) throw new GatewayError('malformed_message', 'MCP envelope server must be a server slug');
   if (typeof o.session !== 'string' || !SESSION_RE.test(o.session)) throw new GatewayError('malformed_message', 'MCP envelope session must be 16-64 characters of [A-Za-z0-9_-]');
   if (route === MCP_ROUTES.message) {
     const why = invalidMessage(o.message);
     if (why) throw new GatewayError('malformed_message', `MCP envelope message: ${why}`);
   }
+  if ('ack' in o && !isSeq(o.ack, true)) throw new GatewayError('malformed_message', 'MCP envelope ack must be a sequence number (an integer >= 0)');
+  if ('resync' in o && o.resync !== true) throw new GatewayError('malformed_message', 'MCP envelope resync must be true when present');
   return o as unknown as RequestEnvelope;
 }
 
 /** Parses a gateway reply (connector side). */
 export function parseReplyEnvelope(bytes: Uint8Array): ReplyEnvelope {
   const o = parseJson(bytes, 'MCP reply');
-  onlyKeys(o, ['messages'], 'MCP reply');
+  onlyKeys(o, ['messages', 'complete'], 'MCP reply');
   if (!Array.isArray(o.messages)) throw new GatewayError('malformed_message', 'MCP reply messages must be an array');
-  for (const m of o.messages) {
-    const why = invalidMessage(m);
+  if ('complete' in o && o.complete !== true) throw new GatewayError('malformed_message', 'MCP reply complete must be true when present');
+  for (const entry of o.messages) {
+    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) throw new GatewayError('malformed_message', 'MCP reply entries must be objects {seq, message}');
+    onlyKeys(entry as Record<string, unknown>, ['seq', 'message'], 'MCP reply entry');
+    const { seq, message } = entry as { seq?: unknown; message?: unknown };
+    if (seq !== undefined && !isSeq(seq, false)) throw new GatewayError('malformed_message', 'MCP reply seq must be an integer >= 1');
+    const why = invalidMessage(message);
     if (why) throw new GatewayError('malformed_message', `MCP reply message: ${why}`);
   }
   return o as unknown as ReplyEnvelope;
+}
+
+function isSeq(v: unknown, zero: boolean): v is number {
+  return typeof v === 'number' && Number.isSafeInteger(v) && v >= (zero ? 0 : 1);
 }
 
 /** Encodes either envelope. */

@@ -10,7 +10,7 @@ import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { bearerClient, startFixture, type Fixture } from './testing/fixture';
-import { fetchWithOwnSignal } from './upstream-http';
+import { fetchWithOwnSignal } from './testing/fetch-with-own-signal';
 
 const EVERYTHING = 'node_modules/@modelcontextprotocol/server-everything/dist/index.js';
 

@@ -2,18 +2,18 @@
  * The MCP gateway core: `handle(request, server)` from a web `Request` to a `Response` (hono
  * style), with the store, clock and randomness injected. Under `<base>/<server>` it speaks MCP
  * Streamable HTTP to bearer-token clients; under `<base>/<server>/pq/…` the post-quantum channel
- * to the `pqgate connect` connector. Both reach the same proxy sessions and the same policy.
+ * to the `pqgate connect` connector. Both reach relay sessions (relay-session.ts), each with an
+ * upstream session of its own, under the same policy.
  */
-import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { createChannelServer, LedgerReplayGuard, MemorySeqLedger, type ChannelServer } from '../channel';
 import { getCryptoProvider, toBase64Url, toHex } from '../crypto';
 import { errorResponse, GatewayError } from '../errors';
 import { createChannelDownstream } from './channel-downstream';
 import { gatewayPublicKeys } from './gateway-keys';
-import { createHttpDownstream } from './http-downstream';
+import { createHttpDownstream, type OpenRelay } from './http-downstream';
 import { jsonRpcErrorResponse } from './json-rpc-errors';
 import { createLimiter } from './limiter';
-import { createProxyServer, type ProxySession, type ToolListMode } from './proxy-server';
+import { openRelaySession, type RelayDeps, type ToolListMode } from './relay-session';
 import { createHostGuard, type PublicOrigins } from './host-guard';
 import { createSourceGuard, type SourcedEventSink } from './source-guard';
 import { bearerContext } from './session-context';
@@ -34,7 +34,7 @@ export interface McpGatewayOptions extends UpstreamPoolOptions {
   readonly sessionIdleMs?: number;
   /** Open MCP sessions per transport at most. Default 10 000. */
   readonly maxSessions?: number;
-  /** How long a channel poll record waits for a notification. Default 25 000 ms. */
+  /** How long a channel poll record waits for a server message. Default 25 000 ms. */
   readonly pollWaitMs?: number;
   /**
    * Replay window of channel records (RFC 4303 §3.4.3), in records. Default 1024: a connector
@@ -79,15 +79,15 @@ export interface McpGateway {
   /** Health of each upstream connected so far. */
   upstreams(): UpstreamStatus[];
   /**
-   * Connects to an upstream now (if not yet) and lists its tools again: on registration, at
-   * start-up, and when an admin asks. Resolves when the list is recorded.
+   * Connects the gateway's own session with an upstream now (if not yet) and lists its tools
+   * again: on registration, at start-up, and when an admin asks. Resolves when the list is recorded.
    */
   refresh(server: string): Promise<void>;
-  /** Closes sessions and upstream connections, then flushes traffic events. */
+  /** Closes sessions (and with them their upstream sessions), then flushes traffic events. */
   close(): Promise<void>;
 }
 
-const OPTION_KEYS = ['requestTimeoutMs', 'connectTimeoutMs', 'discoveryIntervalMs', 'backoffInitialMs', 'backoffMaxMs', 'maxBodyBytes', 'toolListMode', 'trafficIntervalMs', 'trafficMaxBatch', 'sessionIdleMs', 'maxSessions', 'pollWaitMs', 'replayWindow', 'channelEvents', 'sourceOf', 'isBlocked', 'publicOrigins', 'onError'];
+const OPTION_KEYS = ['requestTimeoutMs', 'connectTimeoutMs', 'discoveryIntervalMs', 'backoffInitialMs', 'backoffMaxMs', 'stdioSessionsPerServer', 'stdioSessionsPerIdentity', 'maxBodyBytes', 'toolListMode', 'trafficIntervalMs', 'trafficMaxBatch', 'sessionIdleMs', 'maxSessions', 'pollWaitMs', 'replayWindow', 'channelEvents', 'sourceOf', 'isBlocked', 'publicOrigins', 'onError'];
 
 /** Where under `<base>/<server>` a request goes. */
 function routeOf(request: Request, server: string): 'mcp' | 'handshake' | 'record' | 'keys' | null {
@@ -124,14 +124,10 @@ export function createMcpGateway(deps: McpGatewayDeps): McpGateway {
     maxBatch: options.trafficMaxBatch,
     onError: (e, dropped) => onError(`recordTraffic (${dropped} events dropped)`, e),
   });
-  const liveServers = new Map<string, Set<Server>>();
   const pool = createUpstreamPool({
     ...options,
     clock,
     onToolList: (slug, tools) => store.recordToolList(slug, tools),
-    onToolsChanged: (slug) => {
-      for (const s of liveServers.get(slug) ?? []) void s.sendToolListChanged().catch(() => undefined);
-    },
     onError: (slug, e) => onError(`upstream ${slug}`, e),
   });
 
@@ -141,28 +137,14 @@ export function createMcpGateway(deps: McpGatewayDeps): McpGateway {
     return config;
   }
 
-  async function openProxy(slug: string): Promise<ProxySession> {
-    const initial = await pool.link(upstreamConfig(slug));
-    const proxy = createProxyServer({
-      slug,
-      initial,
-      link: () => pool.link(upstreamConfig(slug)),
-      store,
-      recorder,
-      clock,
-      random,
-      toolListMode: options.toolListMode ?? 'filter',
-      limiter,
-    });
-    const { server } = proxy;
-    const live = liveServers.get(slug) ?? new Set();
-    liveServers.set(slug, live.add(server));
-    server.onclose = () => live.delete(server);
-    return proxy;
-  }
+  const relayDeps: RelayDeps = { store, recorder, clock, random, toolListMode: options.toolListMode ?? 'filter', limiter, timeoutMs: options.requestTimeoutMs ?? 30_000, connectTimeoutMs: options.connectTimeoutMs ?? 10_000 };
+  const openRelay: OpenRelay = (slug, ctx, initialize, downstream, emit) => {
+    const config = upstreamConfig(slug);
+    return openRelaySession(relayDeps, config, ctx, initialize, (events) => pool.open(config, ctx.caller, events), downstream, emit);
+  };
 
-  const http = createHttpDownstream({ maxBodyBytes: options.maxBodyBytes ?? 4 * 1024 * 1024, maxSessions, idleMs, clock, random, openProxy, limiter });
-  const channelMcp = createChannelDownstream({ clock, pollWaitMs: options.pollWaitMs ?? 25_000, idleMs, maxSessions, callerForKey: (k) => store.callerForKey(k), openProxy, limiter });
+  const http = createHttpDownstream({ maxBodyBytes: options.maxBodyBytes ?? 4 * 1024 * 1024, maxSessions, idleMs, clock, random, openRelay, limiter });
+  const channelMcp = createChannelDownstream({ clock, pollWaitMs: options.pollWaitMs ?? 25_000, idleMs, maxSessions, callerForKey: (k) => store.callerForKey(k), openRelay, limiter });
 
   // One guard for the gateway's lifetime, so a rebuilt channel server still refuses replays;
   // over the store's shared ledger, so restarts and other replicas do too.
@@ -229,10 +211,7 @@ export function createMcpGateway(deps: McpGatewayDeps): McpGateway {
     },
     upstreams: () => pool.status(),
     async refresh(server) {
-      const fresh = !pool.status().some((s) => s.slug === server);
-      await pool.link(upstreamConfig(server));
-      // A first link lists the tools itself; an existing one is asked again.
-      if (!fresh) await pool.discover(server);
+      await pool.refresh(upstreamConfig(server));
     },
     async close() {
       clearInterval(reaper);

@@ -1,9 +1,8 @@
 /**
- * Who a downstream message comes from and how strongly it was protected. It rides on each
- * message as the SDK's `authInfo`, so the proxy decides per message: a channel session may
- * re-handshake to another suite in the middle of one MCP session.
+ * Who a downstream message comes from and how strongly it was protected. It travels with each
+ * message into the relay, so policy decides per message: a channel session may re-handshake to
+ * another suite in the middle of one MCP session.
  */
-import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import { getSuite } from '../crypto/suites';
 import { BEARER_STRENGTH, type SessionStrength } from '../policy/floors';
 import type { Caller } from './store';
@@ -24,14 +23,4 @@ export function strengthOfSuite(suiteName: string): SessionStrength {
 /** Context of a bearer-token message. */
 export function bearerContext(caller: Caller): SessionContext {
   return { caller, strength: BEARER_STRENGTH, transport: 'bearer' };
-}
-
-/** Wraps a context as the SDK's `authInfo` (the token itself is never carried along). */
-export function toAuthInfo(ctx: SessionContext): AuthInfo {
-  return { token: '', clientId: ctx.caller.identityId, scopes: [], extra: { pqgate: ctx } };
-}
-
-/** Reads the context back in a request handler. */
-export function contextOf(authInfo: AuthInfo | undefined): SessionContext | undefined {
-  return authInfo?.extra?.pqgate as SessionContext | undefined;
 }

@@ -12,6 +12,8 @@ import { GATEWAY_KEYS } from './testing/fixture';
 import { MemoryGatewayStore } from './testing/memory-store';
 
 const BASE = 'http://gateway.test/api/mcp/inventory';
+/** The Host a client of http://gateway.test sends (an in-process Request carries none). */
+const HOST = { host: 'gateway.test' };
 const ID = generateKeyPair('ML-DSA-65', { seed: new Uint8Array(32).fill(61) });
 
 function setup(blocked: Set<string> = new Set()) {
@@ -22,7 +24,7 @@ function setup(blocked: Set<string> = new Set()) {
     .enrollKey(ID, { identityId: 'id-1', identityName: 'one' });
   const gateway = createMcpGateway({
     store,
-    options: { channelEvents: (e) => events.push(e), sourceOf: (r) => r.headers.get('x-test-source') ?? 'unknown', isBlocked: (s) => blocked.has(s) },
+    options: { publicOrigins: ['http://gateway.test'], channelEvents: (e) => events.push(e), sourceOf: (r) => r.headers.get('x-test-source') ?? 'unknown', isBlocked: (s) => blocked.has(s) },
   });
   const trusted: PublicKeyRecord[] = GATEWAY_KEYS.map((k) => ({ algorithm: k.algorithm, publicKey: k.publicKey, keyId: keyIdOf(k.publicKey) }));
   /** A fetch from `source`; strips the post-quantum offers from the ClientHello when `strip`. */
@@ -33,7 +35,7 @@ function setup(blocked: Set<string> = new Set()) {
         const hello = wire.parseClientHello(body);
         body = wire.encodeClientHello({ ...hello, offers: hello.offers.filter((o) => o.suiteId === 1) }) as Uint8Array<ArrayBuffer>;
       }
-      return gateway.handle(new Request(String(url), { ...init, body, headers: { ...(init?.headers as Record<string, string>), 'x-test-source': source } }), 'inventory');
+      return gateway.handle(new Request(String(url), { ...init, body, headers: { ...(init?.headers as Record<string, string>), ...HOST, 'x-test-source': source } }), 'inventory');
     }) as typeof fetch;
   return { gateway, events, trusted, fetchFrom };
 }
@@ -49,7 +51,7 @@ describe('source hooks of the gateway core', () => {
 
   it('an unknown bearer token is reported with its source; a missing header is not', async () => {
     const { gateway, events } = setup();
-    const post = (headers: Record<string, string>) => gateway.handle(new Request(BASE, { method: 'POST', headers: { 'content-type': 'application/json', 'x-test-source': '198.51.100.4', ...headers }, body: '{}' }), 'inventory');
+    const post = (headers: Record<string, string>) => gateway.handle(new Request(BASE, { method: 'POST', headers: { 'content-type': 'application/json', ...HOST, 'x-test-source': '198.51.100.4', ...headers }, body: '{}' }), 'inventory');
     expect((await post({ authorization: 'Bearer pqg_nope' })).status).toBe(401);
     expect((await post({})).status).toBe(401);
     expect(events).toEqual([expect.objectContaining({ type: 'unknown_identity', code: 'unauthenticated', source: '198.51.100.4' })]);
@@ -59,7 +61,7 @@ describe('source hooks of the gateway core', () => {
   it('a blocked source is refused before the handshake and before MCP; other sources are not', async () => {
     const { gateway, events, trusted, fetchFrom } = setup(new Set(['203.0.113.7']));
     await expect(connect(`${BASE}/pq`, ID, { trustedGatewayKeys: trusted, fetch: fetchFrom('203.0.113.7') })).rejects.toMatchObject({ code: 'downgrade_detected' });
-    const mcp = await gateway.handle(new Request(BASE, { method: 'POST', headers: { 'x-test-source': '203.0.113.7', authorization: 'Bearer pqg_x' }, body: '{}' }), 'inventory');
+    const mcp = await gateway.handle(new Request(BASE, { method: 'POST', headers: { ...HOST, 'x-test-source': '203.0.113.7', authorization: 'Bearer pqg_x' }, body: '{}' }), 'inventory');
     expect(mcp.status).toBe(403);
     expect(events).toEqual([]); // refused before any work: no handshake ran, no token was looked up
     const session = await connect(`${BASE}/pq`, ID, { trustedGatewayKeys: trusted, fetch: fetchFrom('198.51.100.5') });

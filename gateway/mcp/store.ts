@@ -8,7 +8,27 @@ import type { IdentityLookup, KeyPair, SeqLedger, TicketKeyRing } from '../chann
 import type { PolicySnapshot } from '../policy/snapshot';
 
 /** How the gateway reaches one upstream MCP server. Credentials are already decrypted. */
-export type UpstreamConfig =
+export type UpstreamConfig = UpstreamTransportConfig & UpstreamSessionConfig;
+
+/**
+ * How client sessions meet the upstream, and which server requests the gateway relays. Every
+ * field is optional; the defaults are the faithful relay.
+ */
+export interface UpstreamSessionConfig {
+  /**
+   * One upstream session (one process, for stdio) serves every client session of this server,
+   * instead of one each. Clients then share the server's state, and the gateway relays no server
+   * requests (sampling, elicitation, roots) and no log or resource notifications on it. Default false.
+   */
+  readonly shared?: boolean;
+  /** Relay the upstream's `sampling/createMessage` requests to the client. Default true. */
+  readonly allowSampling?: boolean;
+  /** Relay the upstream's `elicitation/create` requests to the client. Default true. */
+  readonly allowElicitation?: boolean;
+}
+
+/** Where the upstream is. */
+export type UpstreamTransportConfig =
   | {
       readonly slug: string;
       readonly transport: 'http';

@@ -28,13 +28,7 @@ const ACTIVE_SCENARIOS = [
  * Scenarios that pass straight but fail through the gateway today, each with why (issue 20,
  * faithful relay). Empty it as the relay learns each message kind; the test demands the exact set.
  */
-const KNOWN_RELAY_GAPS: Record<string, string> = {
-  'tools-call-with-logging': 'notifications/message the upstream sends on a tools/call\'s SSE stream are dropped: the gateway keeps only the response',
-  'tools-call-sampling': 'sampling/createMessage is not relayed: the gateway does not declare the client\'s sampling capability upstream, so the fixture refuses',
-  'tools-call-elicitation': 'elicitation/create is not relayed: the client\'s elicitation capability is not declared upstream',
-  'elicitation-sep1034-defaults': 'elicitation/create is not relayed (SEP-1034 defaults never reach the client)',
-  'elicitation-sep1330-enums': 'elicitation/create is not relayed (SEP-1330 enum schemas never reach the client)',
-};
+const KNOWN_RELAY_GAPS: Record<string, string> = {};
 
 const node24 = probeNode24();
 const requireNode24 = process.env.PQGATE_REQUIRE_NODE24 === '1';
