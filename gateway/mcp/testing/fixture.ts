@@ -5,6 +5,7 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import type { ClientCapabilities } from '@modelcontextprotocol/sdk/types.js';
 import { openConnector, relay, type Connector } from '../../connector/connector';
 import { generateKeyPair, type KeyPair, type PublicKeyRecord } from '../../channel';
 import { serveNode, type NodeServer } from '../../http/node-adapter';
@@ -58,20 +59,21 @@ export async function startFixture(options: McpGatewayOptions = {}, configure?: 
   };
 }
 
-/** An SDK client through the plain bearer endpoint. */
-export async function bearerClient(url: string, token = TOKEN): Promise<Client> {
-  const client = new Client({ name: 'test-bearer', version: '1.0.0' });
+/** An SDK client through the plain bearer endpoint (declaring `capabilities`, none by default). */
+export async function bearerClient(url: string, token = TOKEN, capabilities: ClientCapabilities = {}): Promise<Client> {
+  const client = new Client({ name: 'test-bearer', version: '1.0.0' }, { capabilities });
   await client.connect(new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers: { authorization: `Bearer ${token}` } } }));
   return client;
 }
 
 /** An SDK client reaching `url` through the connector library in-process (channel + relay). */
-export async function channelClient(url: string, identity: KeyPair, options: { minSuite?: string; offer?: string[]; trustedGatewayKeys?: PublicKeyRecord[] } = {}): Promise<{ client: Client; connector: Connector }> {
+export async function channelClient(url: string, identity: KeyPair, options: { minSuite?: string; offer?: string[]; trustedGatewayKeys?: PublicKeyRecord[]; capabilities?: ClientCapabilities } = {}): Promise<{ client: Client; connector: Connector }> {
   const [local, remote] = InMemoryTransport.createLinkedPair();
   const trustedGatewayKeys = GATEWAY_KEYS.map((k) => ({ algorithm: k.algorithm, publicKey: k.publicKey }));
-  const connector = await openConnector(url, identity, { trustedGatewayKeys, ...options });
+  const { capabilities = {}, ...connectOptions } = options;
+  const connector = await openConnector(url, identity, { trustedGatewayKeys, ...connectOptions });
   void relay(connector, remote);
-  const client = new Client({ name: 'test-pq', version: '1.0.0' });
+  const client = new Client({ name: 'test-pq', version: '1.0.0' }, { capabilities });
   await client.connect(local);
   return { client, connector };
 }
