@@ -124,21 +124,22 @@ export function createHttpDownstream(deps: HttpDownstreamDeps): HttpDownstream {
         for (const r of requests) relay.abandon(r.id, 'the client closed the request');
       };
       signal.addEventListener('abort', onAbort, { once: true });
-      void Promise.all(
-        requests.map(async (r) => {
-          const reply = await relay.request(ctx, r, emit);
+      const one = (r: JsonRpcRequest) =>
+        relay.request(ctx, r, emit).then((reply) => {
           if (stream && !isCancelledAnswer(reply)) stream.write(reply);
           return reply;
-        }),
-      ).then((replies) => {
+        });
+      // The hot path is one request: no array of promises for it.
+      const replies = requests.length === 1 ? one(requests[0]!) : Promise.all(requests.map(one));
+      void replies.then((got) => {
         signal.removeEventListener('abort', onAbort);
         if (stream) return stream.end();
-        const reply = replies[0]!;
+        const reply = Array.isArray(got) ? got[0]! : got;
         // Over a limit: the JSON-RPC error names it, and HTTP says 429 with Retry-After too.
         const retryAfter = batch ? undefined : retryAfterOf(reply);
         const headers: Record<string, string> = { 'content-type': 'application/json', 'mcp-session-id': s.id };
         if (retryAfter !== undefined) headers['retry-after'] = String(retryAfter);
-        resolve(new BufferedResponse(JSON.stringify(batch ? replies : reply), { status: retryAfter === undefined ? 200 : 429, headers }));
+        resolve(new BufferedResponse(JSON.stringify(batch ? (Array.isArray(got) ? got : [got]) : reply), { status: retryAfter === undefined ? 200 : 429, headers }));
       });
     });
   }

@@ -45,8 +45,8 @@ async function client(path: 'bearer' | 'channel', server = 'relay', token?: stri
   c.asked = [];
   c.setRequestHandler(CreateMessageRequestSchema, async (r) => {
     c.asked.push('sampling');
-    const prompt = r.params.messages[0]!.content;
-    return { role: 'assistant', model: 'test-model', content: { type: 'text', text: `echo ${prompt.type === 'text' ? prompt.text : ''}` } };
+    const prompt = r.params.messages[0]!.content as { type: string; text?: string };
+    return { role: 'assistant', model: 'test-model', content: { type: 'text', text: `echo ${prompt.text ?? ''}` } };
   });
   c.setRequestHandler(ElicitRequestSchema, async () => (c.asked.push('elicitation'), { action: 'accept', content: { name: 'Ada' } }));
   c.setRequestHandler(ListRootsRequestSchema, async () => (c.asked.push('roots'), { roots: [{ uri: 'file:///work' }] }));

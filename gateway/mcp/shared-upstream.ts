@@ -178,7 +178,11 @@ export function createSharedUpstream(deps: SharedUpstreamDeps): SharedUpstream {
           return conn.send({ ...m, id, ...(params ? { params } : {}) });
         },
         drop(id) {
-          for (const [key, r] of routes) if (r.events === events && r.id === id) routes.delete(key);
+          for (const [key, r] of routes) {
+            if (r.events !== events || r.id !== id) continue;
+            routes.delete(key);
+            if (r.token) tokens.delete(r.token);
+          }
         },
         async close() {
           lanes.delete(events);

@@ -105,17 +105,19 @@ export function createHttpUpstream(deps: HttpUpstreamDeps): UpstreamConnection {
     res.setEncoding('utf8');
     let answered = false;
     let body = '';
-    const reader = new SseReader((m) => {
-      if (inflight.get(id) !== req) return;
-      if (m.id === id && !('method' in m)) {
-        answered = true;
-        inflight.delete(id);
-      }
-      deliver(m, id);
-    });
+    const reader = sse
+      ? new SseReader((m) => {
+          if (inflight.get(id) !== req) return;
+          if (m.id === id && !('method' in m)) {
+            answered = true;
+            inflight.delete(id);
+          }
+          deliver(m, id);
+        })
+      : undefined;
     // Events, not `for await`: leaving an async iterator early destroys the keep-alive socket.
     res.on('data', (chunk: string) => {
-      if (sse ? reader.push(chunk) : (body += chunk).length <= MAX_EVENT_CHARS) return;
+      if (reader ? reader.push(chunk) : (body += chunk).length <= MAX_EVENT_CHARS) return;
       res.destroy();
       fail(id, new ReplyError('reply too large'));
     });

@@ -298,17 +298,17 @@ export function createUpstreamPool(deps: UpstreamPoolDeps): UpstreamPool {
         throw e;
       }
       sessions.add(conn);
-      const close = conn.close.bind(conn);
-      return Object.assign(Object.create(conn) as UpstreamConnection, {
-        send: conn.send.bind(conn),
-        drop: conn.drop.bind(conn),
-        pid: conn.pid,
-        close: async () => {
+      const inner = conn;
+      return {
+        send: (m) => inner.send(m),
+        drop: (id) => inner.drop(id),
+        pid: inner.pid,
+        async close() {
           give();
-          sessions.delete(conn);
-          await close();
+          sessions.delete(inner);
+          await inner.close();
         },
-      });
+      };
     },
     async refresh(config) {
       const entry = entryFor(config);

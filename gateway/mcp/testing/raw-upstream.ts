@@ -19,8 +19,8 @@ const TOOLS = ['echo', 'cut', 'hang', 'fail', 'rogue_sample'].map((name) => ({ n
 export async function startRawUpstream(): Promise<RawUpstream> {
   let sessions = 0;
   const answers = new Map<string, (m: Message) => void>();
-  const json = (res: ServerResponse, m: unknown, headers: Record<string, string> = {}) => res.writeHead(200, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(m));
-  const sse = (res: ServerResponse) => res.writeHead(200, { 'content-type': 'text/event-stream' });
+  const json = (res: ServerResponse, m: unknown, headers: Record<string, string> = {}): void => void res.writeHead(200, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(m));
+  const sse = (res: ServerResponse): void => void res.writeHead(200, { 'content-type': 'text/event-stream' });
   const event = (res: ServerResponse, m: unknown) => res.write(`event: message\ndata: ${JSON.stringify(m)}\n\n`);
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -48,7 +48,7 @@ export async function startRawUpstream(): Promise<RawUpstream> {
         event(res, { jsonrpc: '2.0', method: 'notifications/message', params: { level: 'info', data: 'about to stop' } });
         return void res.end();
       case 'hang':
-        return sse(res), undefined;
+        return sse(res);
       case 'fail':
         return json(res, { jsonrpc: '2.0', id: m.id, error: { code: -32602, message: 'raw says no' } });
       case 'rogue_sample': {
