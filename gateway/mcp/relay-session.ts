@@ -189,8 +189,9 @@ function createRelay(deps: RelayDeps, config: UpstreamConfig, downstream: RelayD
 
   /** Stops the upstream working on `p` (MCP cancellation). */
   function stop(p: Pending, reason: string): void {
-    conn.drop(p.id);
+    // The cancellation first: a shared lane maps the id only while the request is still its own.
     void conn.send({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: p.id, reason } });
+    conn.drop(p.id);
   }
 
   function settle(p: Pending, m: Message, upstreamError?: string): void {
@@ -347,10 +348,12 @@ function createRelay(deps: RelayDeps, config: UpstreamConfig, downstream: RelayD
           const p = pending.get((m.params as { requestId?: unknown } | undefined)?.requestId as Id);
           // A cancellation of something no longer in flight has nothing to stop.
           if (!p) return;
+          const sent = conn.send(m);
           conn.drop(p.id);
           const answer = jsonRpcError(p.id, unavailable(slug, 'request cancelled'));
           cancelledAnswers.add(answer);
           settle(p, answer);
+          return sent;
         }
         return conn.send(m);
       }

@@ -99,3 +99,18 @@ describe('shared: true', () => {
     for (const c of [a, b]) expect(JSON.stringify((await c.callTool({ name: 'echo', arguments: { message: 'shared' } })).content)).toContain('shared');
   });
 });
+
+describe('shared: true, under attack', () => {
+  it("a client cannot cancel another client's request on the shared process by naming its rewritten id", async () => {
+    const victim = await open('everything-shared');
+    const attacker = await open('everything-shared', BOB_TOKEN);
+    const slow = victim.callTool({ name: 'trigger-long-running-operation', arguments: { duration: 0.4, steps: 2 } });
+    await new Promise((r) => setTimeout(r, 100));
+    // Lane ids are pqgate-<lane>-<n>; try every plausible one. (The attacker's relay drops a
+    // cancellation of anything it has not in flight, and its lane forwards only its own.)
+    for (let lane = 1; lane <= 8; lane++) {
+      for (let n = 1; n <= 8; n++) await attacker.notification({ method: 'notifications/cancelled', params: { requestId: `pqgate-${lane}-${n}`, reason: 'attack' } });
+    }
+    await expect(slow).resolves.toMatchObject({ content: expect.any(Array) });
+  });
+});

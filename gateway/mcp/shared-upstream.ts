@@ -162,8 +162,16 @@ export function createSharedUpstream(deps: SharedUpstreamDeps): SharedUpstream {
             const init = await ready.catch((e: unknown) => e as Error);
             return events.message(init instanceof Error ? jsonRpcError(m.id as Id, toJsonRpcFailure(init)) : { jsonrpc: '2.0', id: m.id, result: init }, m.id as Id);
           }
-          if (m.method === 'notifications/initialized') return;
-          if (!isRequest(m)) return conn.send(m);
+          if (!isRequest(m)) {
+            // Only a cancellation of this lane's own request goes upstream, under its rewritten
+            // id: a client must not cancel (or answer, or notify on behalf of) another lane.
+            if (m.method !== 'notifications/cancelled') return;
+            const params = m.params as { requestId?: unknown; reason?: unknown } | undefined;
+            for (const [key, r] of routes) {
+              if (r.events === events && r.id === params?.requestId) return conn.send({ ...m, params: { ...params, requestId: key } });
+            }
+            return;
+          }
           const id = `pqgate-${lane}-${++n}`;
           const route: { events: UpstreamEvents; id: Id; token?: string } = { events, id: m.id as Id };
           routes.set(id, route);
