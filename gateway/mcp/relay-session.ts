@@ -249,7 +249,7 @@ function createRelay(deps: RelayDeps, config: UpstreamConfig, downstream: RelayD
       recordServerRequest(method, false, `${sw}: false`);
       return;
     }
-    const owner = related !== undefined ? pending.get(related) : undefined;
+    const owner = related !== undefined ? pending.get(related) : !conn.tellsRelated && pending.size === 1 ? pending.values().next().value : undefined;
     serverRequests.set(id, { method, started: clock(), owner });
     if (!owner) return downstream.unsolicited(m);
     // The call waits on the client (a human answering an elicitation): its timeout pauses.

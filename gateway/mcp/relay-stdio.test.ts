@@ -8,6 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { CreateMessageRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { bearerClient, startFixture, type Fixture } from './testing/fixture';
 
 const EVERYTHING = ['node_modules/@modelcontextprotocol/server-everything/dist/index.js', 'stdio'];
@@ -87,6 +88,19 @@ describe('a process per session', () => {
     await expect(c.callTool({ name: 'echo', arguments: { message: 'x' } })).rejects.toThrow(/everything/);
     const fresh = await open('everything');
     expect(JSON.stringify((await fresh.callTool({ name: 'echo', arguments: { message: 'again' } })).content)).toContain('again');
+  });
+});
+
+describe('the client’s own capabilities, on its own process', () => {
+  it('a sampling client sees the tools server-everything offers only to sampling clients, and answers their requests', async () => {
+    const c = await bearerClient(`${f.base}/everything`, undefined, { sampling: {} });
+    clients.push(c);
+    let asked = 0;
+    c.setRequestHandler(CreateMessageRequestSchema, async () => (asked++, { role: 'assistant', model: 'm', content: { type: 'text', text: 'sampled-by-client' } }));
+    expect((await c.listTools()).tools.map((t) => t.name)).toContain('trigger-sampling-request');
+    const r = await c.callTool({ name: 'trigger-sampling-request', arguments: { prompt: 'p' } });
+    expect(JSON.stringify(r.content)).toContain('sampled-by-client');
+    expect(asked).toBe(1);
   });
 });
 

@@ -1,7 +1,9 @@
 /**
  * The gateway's own session with an upstream, which discovery uses (tools/list on registration
  * and on a schedule) and which the client sessions of a server marked `shared` ride on as lanes.
- * The gateway initializes it itself, declaring no client capabilities. Lanes get ids and progress
+ * The gateway initializes it itself, declaring the client capabilities the server's switches
+ * allow (so that tools a server offers only to sampling or elicitation clients are discovered and
+ * pinned too), and answers `roots/list` with no roots. Lanes get ids and progress
  * tokens rewritten to `pqgate-<lane>-<n>` and back, so clients never meet each other's ids; their
  * `initialize` is answered from the shared session's own. A shared session cannot tell which
  * client a server request or a log line is for: server requests are refused (-32601), and of the
@@ -40,6 +42,8 @@ export interface SharedUpstreamDeps {
   readonly timeoutMs: number;
   /** Timeout of the initialize (a stdio server starts first). */
   readonly connectTimeoutMs: number;
+  /** Client capabilities the gateway declares in its initialize. */
+  readonly capabilities: Record<string, unknown>;
   /** Notifications the upstream sends the gateway itself (e.g. tools/list_changed). */
   readonly onNotification?: (m: Message) => void;
   readonly onClosed?: (reason: string) => void;
@@ -67,8 +71,9 @@ export function createSharedUpstream(deps: SharedUpstreamDeps): SharedUpstream {
     message(m) {
       const id = typeof m.id === 'string' ? m.id : undefined;
       if (isRequest(m)) {
-        // No lane can be told apart as the addressee: the gateway declared no client capabilities.
-        void conn.send(jsonRpcError(m.id as Id, new JsonRpcFailure(JSON_RPC.methodNotFound, `Method not found: upstream ${slug} is shared at this gateway, which relays no server requests on it`)));
+        // No lane can be told apart as the addressee, and the gateway has no roots of its own.
+        if (m.method === 'roots/list') return void conn.send({ jsonrpc: '2.0', id: m.id, result: { roots: [] } });
+        void conn.send(jsonRpcError(m.id as Id, new JsonRpcFailure(JSON_RPC.methodNotFound, `Method not found: the gateway's own session with upstream ${slug} (discovery, or a server registered shared) relays no server requests`)));
         return;
       }
       if (!('method' in m) && id !== undefined) {
@@ -135,7 +140,7 @@ export function createSharedUpstream(deps: SharedUpstreamDeps): SharedUpstream {
   }
 
   const ready = (async () => {
-    const result = (await request('initialize', { protocolVersion: LATEST_PROTOCOL_VERSION, capabilities: {}, clientInfo: { name: 'pqgate-gateway', version: '0.1.0' } }, deps.connectTimeoutMs)) as InitializeResult;
+    const result = (await request('initialize', { protocolVersion: LATEST_PROTOCOL_VERSION, capabilities: deps.capabilities, clientInfo: { name: 'pqgate-gateway', version: '0.1.0' } }, deps.connectTimeoutMs)) as InitializeResult;
     await conn.send({ jsonrpc: '2.0', method: 'notifications/initialized' });
     return result;
   })();
@@ -155,6 +160,8 @@ export function createSharedUpstream(deps: SharedUpstreamDeps): SharedUpstream {
       let n = 0;
       lanes.add(events);
       return {
+        // Lanes relay no server requests, and progress finds its lane by token.
+        tellsRelated: true,
         async send(m) {
           if (closed) return isRequest(m) ? events.failed(m.id as Id, toJsonRpcFailure(new GatewayError('upstream_unavailable', `upstream ${slug} is unavailable (session ended)`))) : undefined;
           if (m.method === 'initialize') {

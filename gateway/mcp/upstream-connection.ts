@@ -32,6 +32,12 @@ export interface UpstreamConnection {
   close(): Promise<void>;
   /** Process id of a stdio upstream. */
   readonly pid?: number;
+  /**
+   * Whether `related` says which request a message is about (Streamable HTTP reply streams).
+   * Stdio cannot: the relay then takes a server request made while exactly one request is in
+   * flight as that request's.
+   */
+  readonly tellsRelated: boolean;
 }
 
 /** A request (has a method and an id). */

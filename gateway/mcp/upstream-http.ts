@@ -163,6 +163,7 @@ export function createHttpUpstream(deps: HttpUpstreamDeps): UpstreamConnection {
   }
 
   return {
+    tellsRelated: true,
     async send(m) {
       if (closed) {
         if (isRequest(m)) events.failed(m.id as Id, unavailable(slug, 'session ended'));

@@ -174,6 +174,7 @@ export function createUpstreamPool(deps: UpstreamPoolDeps): UpstreamPool {
         open: (events) => connect(entry, events),
         timeoutMs,
         connectTimeoutMs,
+        capabilities: { roots: {}, ...(entry.config.allowSampling === false ? {} : { sampling: {} }), ...(entry.config.allowElicitation === false ? {} : { elicitation: {} }) },
         onNotification: (m) => {
           if (m.method === 'notifications/tools/list_changed') void safeList(entry, gw);
         },
@@ -303,6 +304,7 @@ export function createUpstreamPool(deps: UpstreamPoolDeps): UpstreamPool {
         send: (m) => inner.send(m),
         drop: (id) => inner.drop(id),
         pid: inner.pid,
+        tellsRelated: inner.tellsRelated,
         async close() {
           give();
           sessions.delete(inner);

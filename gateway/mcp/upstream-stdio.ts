@@ -62,6 +62,7 @@ export function createStdioUpstream(deps: StdioUpstreamDeps): UpstreamConnection
 
   return {
     pid: child.pid,
+    tellsRelated: false,
     async send(m) {
       if (!ended) child.stdin.write(`${JSON.stringify(m)}\n`);
     },
