@@ -81,33 +81,3 @@ export function jsonRpcErrorResponse(e: unknown, options: { id?: string | number
     headers: { 'content-type': 'application/json', 'cache-control': 'no-store', ...retry, ...options.headers },
   });
 }
-
-/**
- * Maps an error from an upstream `Client.request` to what the downstream sees: an upstream's
- * own JSON-RPC error passes through unchanged; a transport failure or timeout names the server.
- */
-export function upstreamFailure(slug: string, e: unknown, timeoutMs: number): JsonRpcFailure {
-  if (e instanceof JsonRpcFailure) return e;
-  if (e instanceof GatewayError) return toJsonRpcFailure(e);
-  const err = e as { code?: unknown; message?: unknown; data?: unknown; name?: unknown };
-  // McpError -32001 is the SDK's local request timeout, not something the upstream said.
-  if (err?.name === 'McpError' && err.code === -32001) {
-    return toJsonRpcFailure(new GatewayError('upstream_timeout', `upstream ${slug} did not answer within ${timeoutMs} ms`));
-  }
-  // McpError -32000 is the SDK's "connection closed": the upstream went away mid-request.
-  if (err?.name === 'McpError' && typeof err.code === 'number' && err.code !== -32000) {
-    // The SDK prefixes "MCP error <code>: "; the downstream should see the upstream's own words.
-    const message = String(err.message).replace(/^MCP error -?\d+: /, '');
-    return new JsonRpcFailure(err.code, message, err.data);
-  }
-  return toJsonRpcFailure(new GatewayError('upstream_unavailable', `upstream ${slug} is unavailable (${describe(e)})`));
-}
-
-/** A short, secret-free description of a transport error (no URLs, headers or env). */
-function describe(e: unknown): string {
-  const err = e as { code?: unknown; cause?: { code?: unknown } };
-  const code = err?.cause?.code ?? err?.code;
-  if (typeof code === 'string') return code;
-  if (typeof code === 'number' && code === -32000) return 'connection closed';
-  return 'connection failed';
-}
