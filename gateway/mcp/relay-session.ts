@@ -197,7 +197,7 @@ function createRelay(deps: RelayDeps, config: UpstreamConfig, downstream: RelayD
   function settle(p: Pending, m: Message, upstreamError?: string): void {
     if (pending.get(p.id) !== p) return;
     pending.delete(p.id);
-    if (p.token !== undefined) tokens.delete(p.token);
+    if (p.token !== undefined && tokens.get(p.token) === p) tokens.delete(p.token);
     clearTimeout(p.timer);
     if (p.d) {
       const error = upstreamError ?? ('error' in m ? String((m.error as { message?: unknown } | null)?.message ?? 'error') : undefined);
