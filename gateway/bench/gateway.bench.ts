@@ -169,6 +169,27 @@ async function measure(clients: Client[], concurrency: number, pids: Record<stri
 }
 
 /** The gateway keys `url` serves (trusted as they come: the bench runs on loopback). */
+/**
+ * Session set-up cost: `n` times in a row, a new MCP session (initialize, initialized), one
+ * call, and DELETE. Through the gateway each session opens (and ends) an upstream session of
+ * its own, so this is what the relay's session model costs per session.
+ */
+async function sessionSetup(open: () => Promise<Client>, n: number): Promise<{ p50: number; p99: number; rate: number }> {
+  const times: number[] = [];
+  const started = performance.now();
+  for (let i = 0; i < n; i++) {
+    const t = performance.now();
+    const client = await open();
+    await client.callTool(CALL);
+    await (client.transport as StreamableHTTPClientTransport).terminateSession();
+    await client.close();
+    times.push(performance.now() - t);
+  }
+  const seconds = (performance.now() - started) / 1000;
+  times.sort((a, b) => a - b);
+  return { p50: percentile(times, 0.5), p99: percentile(times, 0.99), rate: n / seconds };
+}
+
 async function servedKeys(url: string): Promise<PublicKeyRecord[]> {
   const res = await fetch(`${url}/pq/keys`);
   if (!res.ok) throw new Error(`${url}/pq/keys answered HTTP ${res.status}`);
@@ -270,6 +291,22 @@ async function main(): Promise<void> {
     }
     const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
     for (const r of rows) console.log(r.map((v, i) => (i === 0 ? v.padEnd(widths[i]!) : v.padStart(widths[i]!))).join('  '));
+    // A new session per call: direct against (b), the gateway core's bearer path.
+    const setups = [
+      { name: '(a) direct, new session per call', open: () => sdkClient('bench-setup-direct', new URL(upstream.url)) },
+      { name: '(b) gateway core, bearer, new session per call', open: () => sdkClient('bench-setup-bearer', new URL(base), { authorization: `Bearer ${TOKEN}` }) },
+    ];
+    console.log('\nsession set-up: initialize + initialized + one call + DELETE, 200 in a row (warm-up 20)');
+    const setupRows: string[][] = [['path', 'p50 ms', 'p99 ms', 'sessions/s', 'p50 added']];
+    let setupBase: number | undefined;
+    for (const p of setups) {
+      await sessionSetup(p.open, 20);
+      const r = await sessionSetup(p.open, 200);
+      setupBase ??= r.p50;
+      setupRows.push([p.name, r.p50.toFixed(2), r.p99.toFixed(2), r.rate.toFixed(0), p === setups[0] ? '' : signed(r.p50 - setupBase, ' ms')]);
+    }
+    const setupWidths = setupRows[0]!.map((_, i) => Math.max(...setupRows.map((r) => r[i]!.length)));
+    for (const r of setupRows) console.log(r.map((v, i) => (i === 0 ? v.padEnd(setupWidths[i]!) : v.padStart(setupWidths[i]!))).join('  '));
     console.log(`\nload average at the end ${loadavg()[0]!.toFixed(2)}`);
     console.log(`bars for (b) to (e): p50 added <= ${BAR_P50_ADDED_MS} ms, p99 added <= ${BAR_P99_ADDED_MS} ms, throughput >= ${BAR_THROUGHPUT * 100} % of direct: ${allMet ? 'all met' : 'NOT all met'}`);
     await Promise.all(paths.map((p) => p.client.close()));
