@@ -1,0 +1,31 @@
+/** Test helper: an HTTP/1.1 client on a raw socket that sends a chunked body without end. */
+import { connect } from 'node:net';
+
+const CHUNK = 64 * 1024;
+
+/**
+ * Writes a chunked body to `path` over a raw socket until the server closes the connection (or
+ * `cap` bytes); what the server answered, how much the client got to write, whether it closed.
+ */
+export async function sendEndlessChunked(origin: string, path: string, headers: Record<string, string>, cap: number) {
+  const { hostname, port } = new URL(origin);
+  const socket = connect(Number(port), hostname);
+  await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
+  let answer = '';
+  socket.on('data', (d: Buffer) => void (answer += d.toString('latin1')));
+  socket.on('error', () => undefined);
+  let closed = false;
+  const close = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+  void close.then(() => (closed = true));
+  const head = Object.entries({ host: `${hostname}:${port}`, 'transfer-encoding': 'chunked', ...headers }).map(([k, v]) => `${k}: ${v}\r\n`);
+  socket.write(`POST ${path} HTTP/1.1\r\n${head.join('')}\r\n`);
+  const chunk = Buffer.concat([Buffer.from(`${CHUNK.toString(16)}\r\n`), Buffer.alloc(CHUNK, 0x20), Buffer.from('\r\n')]);
+  let written = 0;
+  while (!closed && written < cap) {
+    if (!socket.write(chunk)) await Promise.race([new Promise((r) => socket.once('drain', r)), close]);
+    written += chunk.length;
+  }
+  socket.destroy();
+  return { answer, written, closedByServer: written < cap };
+}
+
