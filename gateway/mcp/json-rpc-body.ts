@@ -44,6 +44,11 @@ export async function readJsonRpcBody(request: Request, limit: number): Promise<
     if (e instanceof GatewayError) return { ok: false, error: e, id: null, status: 413 };
     throw e;
   }
+  return parseJsonRpcBody(bytes);
+}
+
+/** Parses and checks a body already read within its limit (the fuzzer calls this directly). */
+export function parseJsonRpcBody(bytes: Uint8Array): BodyResult {
   const tooDeep = jsonTextProblem(bytes);
   if (tooDeep) return { ok: false, error: new JsonRpcFailure(JSON_RPC.invalidRequest, `Invalid Request: the body has ${tooDeep}`), id: null, status: 400 };
   let value: unknown;
