@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { serveNode, type NodeServer } from './node-adapter';
 import { readBody } from './read-body';
-import { sendEndlessChunked } from './testing/send-endless-chunked';
+import { sendEndlessBody } from './testing/send-endless-body';
 
 const LIMIT = 64 * 1024;
 const CHUNK = 16 * 1024;
@@ -88,7 +88,7 @@ describe('through the node:http adapter', () => {
       return new Response('refused', { status: 413 });
     });
     const cap = 256 * 1024 * 1024;
-    const { written, answer, closedByServer } = await sendEndlessChunked(server.origin, '/', {}, cap);
+    const { written, answer, closedByServer } = await sendEndlessBody(server.origin, '/', {}, cap);
     expect(read).toBeUndefined();
     expect(String(refused)).toMatch(/too large/);
     // Kernel socket buffers take a few MB; a server that kept reading would take all 256 MB.
@@ -97,4 +97,17 @@ describe('through the node:http adapter', () => {
     // The refusal reaches the client before the connection closes.
     expect(answer).toMatch(/^HTTP\/1\.1 413 .*connection: close/is);
   });
+
+  it('a Content-Length that lies (10 bytes declared, megabytes sent): the server reads 10 and cuts the rest off', async () => {
+    let read: number | undefined;
+    server = await serveNode(async (request) => {
+      read = (await readBody(request, LIMIT, tooLarge)).length;
+      return new Response('ok');
+    });
+    const { written, closedByServer } = await sendEndlessBody(server.origin, '/', {}, 256 * 1024 * 1024, 10);
+    expect(read).toBe(10);
+    expect(closedByServer).toBe(true);
+    expect(written).toBeLessThan(32 * 1024 * 1024);
+  });
 });
+

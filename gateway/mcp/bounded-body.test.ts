@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LIMITS } from '../channel';
-import { sendEndlessChunked } from '../http/testing/send-endless-chunked';
+import { sendEndlessBody } from '../http/testing/send-endless-body';
 import { startFixture, TOKEN, type Fixture } from './testing/fixture';
 
 let f: Fixture;
@@ -24,7 +24,7 @@ describe('a chunked body that never ends', () => {
     ['/pq/handshake', 400, /message_too_large/],
     ['/pq/record', 400, /message_too_large/],
   ])('on the channel endpoint %s: refused and cut off at the channel body limit', async (path, status, code) => {
-    const r = await sendEndlessChunked(f.http.origin, `/api/mcp/inventory${path}`, { 'content-type': 'application/pqgate' }, CAP);
+    const r = await sendEndlessBody(f.http.origin, `/api/mcp/inventory${path}`, { 'content-type': 'application/pqgate' }, CAP);
     expect(r.closedByServer).toBe(true);
     expect(r.written).toBeLessThan(CUT_OFF);
     expect(r.answer).toMatch(new RegExp(`^HTTP/1.1 ${status} `));
@@ -33,7 +33,7 @@ describe('a chunked body that never ends', () => {
   });
 
   it('on Streamable HTTP with a valid token: 413 naming the limit, and cut off', async () => {
-    const r = await sendEndlessChunked(f.http.origin, '/api/mcp/inventory', { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' }, CAP);
+    const r = await sendEndlessBody(f.http.origin, '/api/mcp/inventory', { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' }, CAP);
     expect(r.closedByServer).toBe(true);
     expect(r.written).toBeLessThan(64 * 1024 + 32 * 1024 * 1024);
     expect(r.answer).toMatch(/^HTTP\/1.1 413 /);
@@ -41,7 +41,7 @@ describe('a chunked body that never ends', () => {
   });
 
   it('on Streamable HTTP without a token: refused without reading the body, and cut off', async () => {
-    const r = await sendEndlessChunked(f.http.origin, '/api/mcp/inventory', { 'content-type': 'application/json' }, CAP);
+    const r = await sendEndlessBody(f.http.origin, '/api/mcp/inventory', { 'content-type': 'application/json' }, CAP);
     expect(r.closedByServer).toBe(true);
     expect(r.written).toBeLessThan(32 * 1024 * 1024);
     expect(r.answer).toMatch(/^HTTP\/1.1 401 /);
