@@ -43,7 +43,7 @@ export function jsonTextProblem(bytes: Uint8Array, limits: { depth: number; stri
       if (i - start - 1 > limits.stringBytes) return `a string of more than ${limits.stringBytes} bytes (the limit for one string); send large content as a resource or in several calls`;
     } else if (b === OPEN_ARRAY || b === OPEN_OBJECT) {
       if (++depth > limits.depth) return `arrays and objects nested more than ${limits.depth} deep (the limit); flatten the arguments`;
-    } else if (b === CLOSE_ARRAY || b === CLOSE_OBJECT) depth--;
+    } else if ((b === CLOSE_ARRAY || b === CLOSE_OBJECT) && depth > 0) depth--;
   }
   return undefined;
 }
