@@ -52,7 +52,15 @@ const PARSERS: readonly Parser[] = [
       wire.encodeClientAlert({ cookie: fill(100), alert: 1, clientHello: fill(60), identityKeyId: fill(32), signature: fill(64) }),
     ],
   },
-  { name: 'RecordResponse', parse: wire.parseRecordResponse, encode: enc(wire.encodeRecordResponse), seeds: [wire.encodeRecordResponse({ ticket: fill(150), ticketLifetimeSeconds: 3600, record: record() }), wire.encodeRecordResponse({ ticket: new Uint8Array(0), ticketLifetimeSeconds: 0, record: record() })] },
+  {
+    name: 'RecordResponse',
+    parse: wire.parseRecordResponse,
+    encode: enc(wire.encodeRecordResponse),
+    seeds: [
+      wire.encodeRecordResponse({ ticket: fill(150), ticketLifetimeSeconds: 3600, status: wire.ReplyStatus.reply, replySalt: fill(wire.REPLY_SALT_LENGTH, 8), record: record() }),
+      wire.encodeRecordResponse({ ticket: new Uint8Array(0), ticketLifetimeSeconds: 0, status: wire.ReplyStatus.refusal, replySalt: fill(wire.REPLY_SALT_LENGTH, 9), record: record() }),
+    ],
+  },
   { name: 'Finish', parse: (b) => wire.parseFinishPlaintext(b, hybrid), seeds: [wire.encodeFinishPlaintext({ identityKeyId: fill(32), signature: fill(SIGNATURE_LENGTHS['ML-DSA-65'].signature), finished: fill(48) })] },
   { name: 'SealedCookie', parse: (b) => wire.parseSealedBox(b, 1), seeds: [wire.encodeSealedBox({ kind: 1, keyVersion: 3, nonce: fill(12), ciphertext: fill(200) })] },
   { name: 'SealedTicket', parse: (b) => wire.parseSealedBox(b, 2), seeds: [wire.encodeSealedBox({ kind: 2, keyVersion: 3, nonce: fill(12), ciphertext: fill(120) })] },
