@@ -23,7 +23,7 @@ import { createUpstreamPool, type UpstreamPoolOptions, type UpstreamStatus } fro
 
 /** Tunables; every one has a default. */
 export interface McpGatewayOptions extends UpstreamPoolOptions {
-  /** Largest accepted Streamable HTTP body; larger ones get 413 before parsing. Default 4 MiB. */
+  /** Largest accepted Streamable HTTP body; larger ones get 413 while reading. Default `DEFAULT_MAX_BODY_BYTES`. */
   readonly maxBodyBytes?: number;
   /** `filter` hides tools the session may not call from tools/list; `mark` keeps them, annotated. Default `filter`. */
   readonly toolListMode?: ToolListMode;
@@ -98,6 +98,9 @@ function routeOf(request: Request, server: string): 'mcp' | 'handshake' | 'recor
   return null;
 }
 
+/** The Streamable HTTP body limit unless `maxBodyBytes` says otherwise (docs/security.md, "Bounded input"). */
+export const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
+
 const BEARER_RE = /^Bearer ([\x21-\x7e]{1,512})$/;
 
 /**
@@ -161,7 +164,7 @@ export function createMcpGateway(deps: McpGatewayDeps): McpGateway {
     return proxy;
   }
 
-  const http = createHttpDownstream({ maxBodyBytes: options.maxBodyBytes ?? 4 * 1024 * 1024, maxSessions, idleMs, clock, random, openProxy, limiter });
+  const http = createHttpDownstream({ maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, maxSessions, idleMs, clock, random, openProxy, limiter });
   const channelMcp = createChannelDownstream({ clock, pollWaitMs: options.pollWaitMs ?? 25_000, idleMs, maxSessions, callerForKey: (k) => store.callerForKey(k), openProxy, limiter });
 
   // One guard for the gateway's lifetime, so a rebuilt channel server still refuses replays;

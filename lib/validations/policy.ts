@@ -10,8 +10,11 @@ export const setFloorSchema = z.object({
   floor: z.enum([...(floorNames() as [FloorName, ...FloorName[]]), 'none'], { message: `Choose a floor: ${floorNames().join(', ')}, or none.` }),
 });
 
+/** Largest policy the console saves or imports, in characters (a file: in bytes). */
+export const POLICY_MAX_BYTES = 200_000;
+
 export const savePolicySchema = z.object({
-  yaml: z.string().min(1, 'The policy is empty.').max(200_000, 'The policy is too long (200 kB at most).'),
+  yaml: z.string().min(1, 'The policy is empty.').max(POLICY_MAX_BYTES, 'The policy is too long (200 kB at most).'),
   comment: z.string().trim().max(200).default(''),
 });
 
@@ -19,7 +22,7 @@ export const importPolicySchema = z.object({
   file: z
     .instanceof(File, { message: 'Choose a YAML file to import.' })
     .refine((f) => f.size > 0, 'The file is empty.')
-    .refine((f) => f.size <= 200_000, 'The file is too large (200 kB at most).'),
+    .refine((f) => f.size <= POLICY_MAX_BYTES, 'The file is too large: a policy file may be at most 200 kB. Remove unused rules or comments, or split it, and import it again.'),
 });
 
 export const rollbackPolicySchema = z.object({ version: z.coerce.number().int().min(1) });
