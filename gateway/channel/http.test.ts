@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { isGatewayError } from '../errors';
 import { fetchPost, readBody } from './http';
+import { createHarness, URL_BASE } from './test-harness';
 import { LIMITS } from './wire';
 
 /** A body far over the limit (64 MiB: "endless", yet a reader without a bound still ends), counting the bytes it was asked for. */
@@ -35,5 +36,14 @@ describe('channel bodies', () => {
     const error = await post('http://gw.test/x', 'application/pqgate', new Uint8Array(1)).catch((e: unknown) => e);
     expect(isGatewayError(error, 'message_too_large')).toBe(true);
     expect(seen.bytes).toBeLessThanOrEqual(LIMITS.body + 64 * 1024);
+  });
+
+  it('the handshake endpoint reads no more than a ClientHello can be (16 KiB)', async () => {
+    const h = createHarness();
+    const { stream, seen } = endless(1024);
+    const res = await h.server.handle(new Request(`${URL_BASE}/handshake`, { method: 'POST', body: stream, duplex: 'half' } as RequestInit), async () => new Uint8Array(0));
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('message_too_large');
+    expect(seen.bytes).toBeLessThanOrEqual(LIMITS.clientHello + 2048);
   });
 });
