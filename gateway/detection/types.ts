@@ -8,7 +8,7 @@ export type { SourcedChannelEvent };
 
 export type AlertSeverity = 'low' | 'medium' | 'high' | 'critical';
 
-/** Alert kinds, one per detector rule. */
+/** Alert kinds, one per detector rule (and `traffic_unstored`, raised by the store, lib/gateway-store). */
 export type AlertKind =
   | 'downgrade'
   | 'replay'
@@ -17,7 +17,8 @@ export type AlertKind =
   | 'revoked_identity'
   | 'handshake_burst'
   | 'pq_fallback'
-  | 'latency_spike';
+  | 'latency_spike'
+  | 'traffic_unstored';
 
 /**
  * One occurrence of an alert. Occurrences with the same `dedupKey` are one alert whose count

@@ -27,6 +27,7 @@ const KINDS = {
   handshake_burst: 'Failed-handshake burst',
   pq_fallback: 'Post-quantum to classical',
   latency_spike: 'Latency spike',
+  traffic_unstored: 'Gateway decision not stored',
 } as const;
 
 type Search = Record<string, string | string[] | undefined>;
