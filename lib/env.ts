@@ -43,6 +43,13 @@ const schema = z
     PQGATE_AUDIT_CHECKPOINT_EVENTS: z.coerce.number().int().min(1).default(256),
     /** …or when this many seconds passed since the last checkpoint and new events arrived. */
     PQGATE_AUDIT_CHECKPOINT_SECONDS: z.coerce.number().int().min(1).default(10),
+    /** This replica's name: its traffic journal is `<PQGATE_DATA_DIR>/traffic-journal/<name>`. Default: the host name. */
+    PQGATE_REPLICA: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, 'expected a replica name of letters, digits, ".", "_" or "-" (at most 63), unique per running replica')
+      .optional(),
+    /** fdatasync the traffic journal before each reply leaves (survives power loss, at a disk flush per group of calls). */
+    PQGATE_TRAFFIC_JOURNAL_FSYNC: flag.default('0'),
   })
   .refine((e) => Boolean(e.ADMIN_EMAIL) === Boolean(e.ADMIN_PASSWORD), {
     message: 'set both ADMIN_EMAIL and ADMIN_PASSWORD, or neither (a password is then generated and printed once)',
