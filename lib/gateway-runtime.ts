@@ -31,7 +31,7 @@ async function start(): Promise<GatewayRuntime> {
   // Calls answered before a crash are stored before this run answers any.
   if (recovered) {
     await gateway.flushTraffic();
-    console.log(`pqgate: ${recovered} answered call(s) recovered from the traffic journal ${journal.folder}`);
+    console.log(`pqgate: traffic journal ${journal.folder}: ${recovered} answered call(s) of an earlier run checked against the audit log, the missing ones stored`);
   }
   return { gateway, store, detection, journal };
 }

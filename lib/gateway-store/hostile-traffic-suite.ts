@@ -32,7 +32,7 @@ export function hostileTrafficSuite(): void {
       CREATE TRIGGER refuse_poison BEFORE INSERT ON "AuditEvent" FOR EACH ROW EXECUTE FUNCTION refuse_poison();`);
   });
 
-  /** 20 good calls from each of the three identities, with one ´bad´ event in the middle. */
+  /** 20 good calls from each of the three identities, with one `bad` event in the middle. */
   function batchAround(bad: TrafficEvent): TrafficEvent[] {
     const good = identities.flatMap((id) => Array.from({ length: 20 }, (_, i) => clinicCall(id, i % 2 ? 'read_chart' : 'list_patients', i % 5 ? 'allow' : 'deny', t++)));
     return [...good.slice(0, 30), bad, ...good.slice(30)];
@@ -58,8 +58,9 @@ export function hostileTrafficSuite(): void {
       await recordTraffic(batch, upstreamIds);
       expect((await storedIds(batch)).size).toBe(batch.length);
       const row = await db.auditEvent.findFirstOrThrow({ where: { requestId: bad.requestId }, select: { targetId: true, actorId: true, details: true } });
-      const details = row.details as { sanitized?: string[]; upstreamError?: string };
+      const details = row.details as { sanitized?: string[]; upstreamError?: string; at?: number };
       expect(details.sanitized?.length).toBeGreaterThan(0);
+      expect(details.at).toBe(bad.time);
       const text = `${row.targetId} ${row.actorId} ${details.upstreamError ?? ''}`;
       expect(text).not.toMatch(/\u0000/);
       expect(text).toMatch(/\uFFFD|…\[\+\d+ chars\]/);

@@ -64,7 +64,8 @@ export function trafficAuditEntry(e: StorableTrafficEvent): AuditEntry {
     decision: e.decision,
     suite: e.suite,
     requestId: e.requestId,
-    details: { code: e.code, rule: e.rule, epoch: e.epoch, transport: e.transport, latencyMs: e.latencyMs, upstreamError: e.upstreamError, ...(e.sanitized ? { sanitized: e.sanitized } : {}) },
+    // `at`: when the gateway decided (the event's own time is when the log appended it: later after a crash or an outage).
+    details: { at: e.time, code: e.code, rule: e.rule, epoch: e.epoch, transport: e.transport, latencyMs: e.latencyMs, upstreamError: e.upstreamError, ...(e.sanitized ? { sanitized: e.sanitized } : {}) },
   };
 }
 
