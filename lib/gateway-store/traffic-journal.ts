@@ -8,8 +8,9 @@
  *   (and, with `fsync`, one fdatasync(2), while the next group gathers), never one per call.
  * - write(2) alone survives kill -9 (the kernel holds the data); surviving a power loss needs
  *   `fsync` (PQGATE_TRAFFIC_JOURNAL_FSYNC=1), which adds a disk flush to each reply's latency.
- * - The journal is a folder of segments, one JSON event per line. A segment is deleted once
- *   every event in it is stored; a new one starts after `segmentEvents` events.
+ * - The journal is a folder of segments, one JSON event per line, made storable first
+ *   (storable-traffic.ts). A segment is deleted once every event in it is stored; a new one
+ *   starts after `segmentEvents` events.
  * - At start the segments an earlier run left are read back: the gateway stores their events
  *   before it answers (the store skips request ids already in the log, so none is stored twice)
  *   and then deletes them. A torn last line (a crash mid-write) is skipped and reported.
@@ -20,6 +21,7 @@ import { closeSync, fdatasync, fsync, mkdirSync, openSync, readdirSync, readFile
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { TrafficEvent, TrafficJournal } from '@/gateway/mcp';
+import { storableTrafficEvent } from './storable-traffic';
 
 const fdatasyncAsync = promisify(fdatasync);
 const fsyncAsync = promisify(fsync);
@@ -95,7 +97,8 @@ export function openTrafficJournal(options: TrafficJournalOptions): FileTrafficJ
   /** Writes one group; returns the segment it went to. */
   function writeGroup(g: Group): Segment {
     const seg = (active ??= openSegment());
-    const bytes = Buffer.from(`${g.events.map((e) => JSON.stringify(e)).join('\n')}\n`);
+    // Stored as it will be stored: a hostile multi-megabyte value costs a line of a few kB, not its size.
+    const bytes = Buffer.from(`${g.events.map((e) => JSON.stringify(storableTrafficEvent(e))).join('\n')}\n`);
     for (let at = 0; at < bytes.length; ) at += writeSync(seg.fd!, bytes, at);
     for (const e of g.events) {
       if (storedEarly.has(e)) continue;
