@@ -18,7 +18,7 @@ import { createHostGuard, type PublicOrigins } from './host-guard';
 import { createSourceGuard, type SourcedEventSink } from './source-guard';
 import { bearerContext } from './session-context';
 import type { GatewayStore } from './store';
-import { createTrafficRecorder } from './traffic-recorder';
+import { createTrafficRecorder, type TrafficJournal } from './traffic-recorder';
 import { createUpstreamPool, type UpstreamPoolOptions, type UpstreamStatus } from './upstream-pool';
 
 /** Tunables; every one has a default. */
@@ -65,6 +65,8 @@ export interface McpGatewayDeps {
   /** Milliseconds since the epoch. */
   readonly clock?: () => number;
   readonly random?: (n: number) => Uint8Array;
+  /** Where each decision is made durable before its reply leaves (traffic-recorder.ts); none: memory only. */
+  readonly journal?: TrafficJournal;
   readonly options?: McpGatewayOptions;
 }
 
@@ -83,6 +85,8 @@ export interface McpGateway {
    * start-up, and when an admin asks. Resolves when the list is recorded.
    */
   refresh(server: string): Promise<void>;
+  /** Writes the traffic events buffered now (at start: those recovered from the journal) and waits. */
+  flushTraffic(): Promise<void>;
   /** Closes sessions and upstream connections, then flushes traffic events. */
   close(): Promise<void>;
 }
@@ -123,9 +127,11 @@ export function createMcpGateway(deps: McpGatewayDeps): McpGateway {
 
   const recorder = createTrafficRecorder({
     write: (events) => store.recordTraffic(events),
+    journal: deps.journal,
     intervalMs: options.trafficIntervalMs,
     maxBatch: options.trafficMaxBatch,
-    onError: (e, dropped) => onError(`recordTraffic (${dropped} events dropped)`, e),
+    onError: (e, { kept, dropped }) =>
+      onError(`recordTraffic (${kept} event(s) kept to write again${dropped ? `, ${dropped} let go from memory${deps.journal ? ': they stay in the journal until the next start' : ' and lost'}` : ''})`, e),
   });
   const liveServers = new Map<string, Set<Server>>();
   const pool = createUpstreamPool({
@@ -231,6 +237,7 @@ export function createMcpGateway(deps: McpGatewayDeps): McpGateway {
       }
     },
     upstreams: () => pool.status(),
+    flushTraffic: () => recorder.flush(),
     async refresh(server) {
       const fresh = !pool.status().some((s) => s.slug === server);
       await pool.link(upstreamConfig(server));

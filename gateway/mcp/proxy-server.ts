@@ -85,19 +85,21 @@ export function createProxyServer(deps: ProxyServerDeps): ProxySession {
   const { slug, store, recorder, clock } = deps;
   const server = new Server(deps.initial.serverInfo, { capabilities: mirrorCapabilities(deps.initial.capabilities), instructions: deps.initial.instructions });
 
-  // Traffic request ids are 8 random bytes, drawn 32 ids at a time.
+  // Traffic request ids are 16 random bytes, drawn 16 ids at a time: unique enough to tell a
+  // decision already stored from a new one when a batch is written again (lib/gateway-store/record-traffic.ts).
   let idBytes: Uint8Array = new Uint8Array(0);
   let idAt = 0;
   function requestId(): string {
-    if (idAt + 8 > idBytes.length) {
+    if (idAt + 16 > idBytes.length) {
       idBytes = deps.random(256);
       idAt = 0;
     }
-    return toHex(idBytes.subarray(idAt, (idAt += 8)));
+    return toHex(idBytes.subarray(idAt, (idAt += 16)));
   }
 
-  function record(ctx: SessionContext, method: string, d: Decision, extra: Partial<TrafficEvent> = {}): void {
-    recorder.record({
+  /** Records the decision; resolves once it is journaled: only then may its reply leave. */
+  function record(ctx: SessionContext, method: string, d: Decision, extra: Partial<TrafficEvent> = {}): Promise<void> | undefined {
+    return recorder.record({
       time: clock(),
       requestId: requestId(),
       upstream: slug,
@@ -158,12 +160,12 @@ export function createProxyServer(deps: ProxyServerDeps): ProxySession {
             : undefined,
       });
       await Promise.all(sent);
-      record(ctx, method, d, { tool, latencyMs: clock() - started });
+      await record(ctx, method, d, { tool, latencyMs: clock() - started });
       return result;
     } catch (e) {
       // Link failures are GatewayErrors naming the server; anything else is an opaque bug.
       const failure = toJsonRpcFailure(e);
-      record(ctx, method, d, { tool, latencyMs: clock() - started, upstreamError: failure.message });
+      await record(ctx, method, d, { tool, latencyMs: clock() - started, upstreamError: failure.message });
       throw failure;
     }
   }
@@ -172,7 +174,7 @@ export function createProxyServer(deps: ProxyServerDeps): ProxySession {
     const snapshot = store.snapshot();
     const whole = decideFor(ctx, { kind: 'server', upstream: slug }, snapshot);
     if (!whole.allowed && SESSION_LEVEL.has(whole.code)) {
-      record(ctx, 'tools/list', whole);
+      await record(ctx, 'tools/list', whole);
       throw refuse(whole);
     }
     const allow: Decision = { ...whole, allowed: true, verdict: 'allow', monitored: false, code: 'allowed', rule: `tools/list (${deps.toolListMode})` };
@@ -202,7 +204,7 @@ export function createProxyServer(deps: ProxyServerDeps): ProxySession {
     }
     const d = decideFor(ctx, target, store.snapshot());
     if (!d.allowed) {
-      record(ctx, request.method, d, { tool });
+      await record(ctx, request.method, d, { tool });
       throw refuse(d);
     }
     // Counted only once the policy let the call through: tool names a client makes up never

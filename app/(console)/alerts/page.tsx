@@ -28,6 +28,7 @@ const KINDS = {
   pq_fallback: 'Post-quantum to classical',
   latency_spike: 'Latency spike',
   audit_history_rewritten: 'Audit history rewritten',
+  traffic_unstored: 'Gateway decision not stored',
 } as const;
 
 type Search = Record<string, string | string[] | undefined>;
