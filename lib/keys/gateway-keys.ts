@@ -161,7 +161,7 @@ export class DatabaseTicketKeyRing implements TicketKeyRing {
       .catch(() => {
         // Fail closed, and say why: the channel answers an unexpected error opaquely. Keys a minute
         // old are not served instead: a rotation or retirement would go unseen for as long.
-        throw new GatewayError('internal_error', 'the gateway database cannot be reached, so post-quantum sessions cannot be opened or resumed until it returns (they resume by themselves)');
+        throw new GatewayError('store_unavailable', 'the gateway database cannot be reached, so post-quantum sessions cannot be opened or resumed until it returns (the connector posts the same record again)');
       });
     const keys = rows.filter((r) => r.secretSealed).map((r) => ({ version: r.version, key: openSecret(r.secretSealed!, ticketContext(r.version)) }));
     const activeVersion = rows.find((r) => r.state === 'active')?.version;
