@@ -16,20 +16,18 @@ afterAll(() => f?.close());
 
 /** Far more than any limit: a server that kept reading would take it all. */
 const CAP = 512 * 1024 * 1024;
-/** The limit plus what kernel socket buffers on both sides hold. */
-const CUT_OFF = LIMITS.body + 32 * 1024 * 1024;
 
 describe('a chunked body that never ends', () => {
   it.each([
-    ['/pq/handshake', 400, /message_too_large/],
-    ['/pq/record', 400, /message_too_large/],
-  ])('on the channel endpoint %s: refused and cut off at the channel body limit', async (path, status, code) => {
+    ['/pq/handshake', LIMITS.clientHello],
+    ['/pq/record', LIMITS.body],
+  ])('on the channel endpoint %s: refused and cut off at that endpoint\'s limit (%i bytes)', async (path, limit) => {
     const r = await sendEndlessBody(f.http.origin, `/api/mcp/inventory${path}`, { 'content-type': 'application/pqgate' }, CAP);
     expect(r.closedByServer).toBe(true);
-    expect(r.written).toBeLessThan(CUT_OFF);
-    expect(r.answer).toMatch(new RegExp(`^HTTP/1.1 ${status} `));
-    expect(r.answer).toMatch(code);
-    expect(r.answer).toContain(`limit of ${LIMITS.body} bytes`);
+    expect(r.written).toBeLessThan(limit + 32 * 1024 * 1024);
+    expect(r.answer).toMatch(/^HTTP\/1.1 400 /);
+    expect(r.answer).toMatch(/message_too_large/);
+    expect(r.answer).toContain(`limit of ${limit} bytes`);
   });
 
   it('on Streamable HTTP with a valid token: 413 naming the limit, and cut off', async () => {
