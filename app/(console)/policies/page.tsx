@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import { FloorSourceNote } from '@/components/floor-source-note';
 import { Badge } from '@/components/ui/badge';
 import { buttonClasses } from '@/components/ui/button';
 import { Card, CardTitle } from '@/components/ui/card';
@@ -119,6 +120,12 @@ export default async function PoliciesPage({ searchParams }: { searchParams: Pro
                 <p>
                   Rule: <span className="font-mono text-xs">{simulation.rule}</span>
                 </p>
+                {simulation.effectiveFloor ? (
+                  <div>
+                    Effective floor: <span className="font-mono text-xs">{simulation.effectiveFloor.floor}</span>
+                    <FloorSourceNote source={simulation.effectiveFloor} />
+                  </div>
+                ) : null}
                 <p className="text-slate-700 dark:text-slate-300">{simulation.message}</p>
               </div>
             ) : null}
