@@ -143,7 +143,7 @@ export default async function PoliciesPage({ searchParams }: { searchParams: Pro
               ))}
             </dl>
           </Card>
-          <Card>
+          <Card aria-label="Floors in force">
             <CardTitle description="Materialised from the active policy.">Floors in force</CardTitle>
             {floors.length === 0 ? (
               <p className="text-sm text-slate-600 dark:text-slate-400">None: every tool is open to classical sessions unless enforce_pqc is on.</p>
