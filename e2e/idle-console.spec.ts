@@ -42,6 +42,8 @@ async function setVisibility(page: Page, state: 'visible' | 'hidden') {
 
 test('an idle Alerts tab polls one small route per interval, never prefetches the navigation, and is silent while hidden', async ({ page }) => {
   await signInAsAdmin(page);
+  // The Overview's own links may prefetch once on its load; that is not the Alerts page's traffic.
+  await page.waitForLoadState('networkidle');
   const traffic = watch(page);
   await page.goto('/alerts');
   await expect(page.getByRole('heading', { name: 'Alerts', level: 1 })).toBeVisible();
