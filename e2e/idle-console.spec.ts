@@ -41,6 +41,8 @@ async function setVisibility(page: Page, state: 'visible' | 'hidden') {
 }
 
 test('an idle Alerts tab polls one small route per interval, never prefetches the navigation, and is silent while hidden', async ({ page }) => {
+  const consoleErrors: string[] = [];
+  page.on('console', (m) => void (m.type() === 'error' && consoleErrors.push(m.text())));
   await signInAsAdmin(page);
   // The Overview's own links may prefetch once on its load; that is not the Alerts page's traffic.
   await page.waitForLoadState('networkidle');
@@ -73,6 +75,8 @@ test('an idle Alerts tab polls one small route per interval, never prefetches th
   const back = page.waitForRequest((r) => new URL(r.url()).pathname === '/api/alerts/version', { timeout: INTERVAL_MS / 2 });
   await setVisibility(page, 'visible');
   await back;
+  await page.screenshot({ path: test.info().outputPath('alerts-idle.png'), fullPage: true });
+  expect(consoleErrors).toEqual([]);
 });
 
 test('the alerts version is refused to a signed-out caller', async ({ request }) => {

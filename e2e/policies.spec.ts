@@ -40,6 +40,7 @@ test('import the DESIGN.md snippet (merged, then replacing), catch a bad edit at
   const removal = replaceReview.getByRole('listitem').filter({ hasText: 'floor of label healthcare removed (was ML-KEM-768)' });
   await expect(removal).toBeVisible();
   await expect(removal).toContainText('weakens');
+  await expect(importForm.getByRole('radio', { name: /Replace/ })).toBeChecked(); // the choice still shows beside its review
   await page.screenshot({ path: test.info().outputPath('import-replace-review.png'), fullPage: true });
   await replaceReview.getByRole('button', { name: `Confirm and save as v${startVersion + 2}` }).click();
   await expect(page.getByText(`design-policy.yaml replaced v${startVersion + 1}: saved as v${startVersion + 2} (enforce)`)).toBeVisible();

@@ -71,6 +71,8 @@ test('an admin changes a user role on Settings', async ({ page }) => {
 // simulator both say so, from the one decide(). The demo's inventory/price_quote is suggested
 // `finance` by discovery; no server carries `finance`, and no other test uses that tool.
 test('a suggested label sets no floor on the Tools page or in the simulator until it is confirmed', async ({ page }) => {
+  const consoleErrors: string[] = [];
+  page.on('console', (m) => void (m.type() === 'error' && consoleErrors.push(m.text())));
   await signInAsAdmin(page);
   await page.goto('/tools?server=inventory');
   const row = page.getByRole('row').filter({ has: page.getByRole('checkbox', { name: 'Select inventory/price_quote' }) });
@@ -111,4 +113,5 @@ test('a suggested label sets no floor on the Tools page or in the simulator unti
   await page.getByRole('form', { name: 'Floor of label finance' }).getByLabel('Floor of label finance').selectOption('none');
   await page.getByRole('form', { name: 'Floor of label finance' }).getByRole('button', { name: 'Save' }).click();
   await expect(page.getByRole('form', { name: 'Floor of label finance' }).getByRole('status')).toContainText('Cleared the floor of label finance');
+  expect(consoleErrors).toEqual([]);
 });
