@@ -1,6 +1,6 @@
 'use client';
 
-import { useActionState, useState } from 'react';
+import { startTransition, useActionState, useState } from 'react';
 import { importPolicyAction } from '@/lib/actions/policies/import-policy-action';
 import type { PolicyReview } from '@/lib/actions/policies/policy-review';
 import { previewPolicyImportAction } from '@/lib/actions/policies/preview-policy-import-action';
@@ -18,17 +18,19 @@ export function ImportPolicyForm({ activeVersion }: { activeVersion: number }) {
   const [saved, save, saving] = useActionState(importPolicyAction, idle);
   const [answered, setAnswered] = useState<PolicyReview | undefined>();
   const [last, setLast] = useState<'preview' | 'save'>('preview');
-  // Controlled, so the choice still shows after the form reset React does once the review is in.
-  const [strategy, setStrategy] = useState<'merge' | 'replace'>('merge');
   const open = last === 'preview' && preview.status === 'success' && preview.data && preview.data !== answered ? preview.data : undefined;
   const problems = preview.status === 'error' ? (preview.fieldErrors?.yaml ?? preview.fieldErrors?.file) : undefined;
 
   return (
     <div className="space-y-3">
       <form
-        action={(form) => {
+        // Submitted by hand, not as a form action: React resets a form after its action, which
+        // would empty the file and the merge/replace choice while their review is on screen.
+        onSubmit={(event) => {
+          event.preventDefault();
+          const form = new FormData(event.currentTarget);
           setLast('preview');
-          review(form);
+          startTransition(() => review(form));
         }}
         className="space-y-2"
         aria-label="Import a policy file"
@@ -40,13 +42,13 @@ export function ImportPolicyForm({ activeVersion }: { activeVersion: number }) {
         <fieldset className="space-y-1 text-sm">
           <legend className="font-medium">What the file does not mention</legend>
           <label className="flex items-start gap-2">
-            <input type="radio" name="strategy" value="merge" checked={strategy === 'merge'} onChange={() => setStrategy('merge')} className="mt-1" />
+            <input type="radio" name="strategy" value="merge" defaultChecked className="mt-1" />
             <span>
               <strong>Merge</strong> into v{activeVersion}: keep it (floors, limits and switches the file leaves out stay)
             </span>
           </label>
           <label className="flex items-start gap-2">
-            <input type="radio" name="strategy" value="replace" checked={strategy === 'replace'} onChange={() => setStrategy('replace')} className="mt-1" />
+            <input type="radio" name="strategy" value="replace" className="mt-1" />
             <span>
               <strong>Replace</strong> v{activeVersion}: drop it (the file becomes the whole policy)
             </span>
