@@ -63,6 +63,8 @@ const schema = z
           return z.NEVER;
         }
       }),
+    /** How often a live console page (Alerts) checks for changes: one small request per interval, none while hidden. */
+    PQGATE_LIVE_REFRESH_SECONDS: z.coerce.number({ message: 'expected a number of seconds' }).int('expected a whole number of seconds').min(1, 'expected at least 1 second').max(3600, 'expected at most 3600 seconds').default(1),
     /** How long the gateway refuses a source after a downgrade attempt (policy `block_downgrade_attempts`). */
     PQGATE_DOWNGRADE_BLOCK_SECONDS: z.coerce.number().int().min(1).default(900),
     /** How often the key schedule runs: retires keys whose overlap ended, requests rotations of keys past their maximum age. */
