@@ -8,6 +8,10 @@ const nextConfig = {
   // Type checking is its own step of `npm test` (tsc over the whole repository), so a build
   // is not the place where it first fails.
   typescript: { ignoreBuildErrors: true },
+  // Every server action body (forms, the policy file upload) is cut off at this size while it is
+  // read, with a 413; the policy import schema then caps the file itself at 200 kB
+  // (docs/security.md, "Bounded input"). 1 MB is Next.js's default, stated here so it is a promise.
+  experimental: { serverActions: { bodySizeLimit: '1mb' } },
 };
 
 export default nextConfig;

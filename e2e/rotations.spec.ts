@@ -96,7 +96,7 @@ test('a rotation requested by one admin is approved by another; the new key work
   await decideA.getByLabel('Reason').fill('approving my own');
   await decideA.getByRole('button', { name: 'Approve' }).click();
   await expect(decideA.getByRole('alert')).toContainText('so you cannot decide it');
-  expect(await callThrough(newIdentity, trust)).toMatch(/failed:.*not registered/s);
+  expect(await callThrough(newIdentity, trust)).toMatch(/failed:.*identity key is not enrolled, was revoked/s);
 
   // Approver B approves.
   const approver = { email: uniqueEmail('approver'), name: 'Approver B', role: 'approver', password: 'approver password 123' };
@@ -113,7 +113,7 @@ test('a rotation requested by one admin is approved by another; the new key work
   expect(await callThrough(newIdentity, trust)).toContain('TL-1001');
 
   // The old key stops working once the overlap has passed and the schedule retired it.
-  await expect.poll(() => callThrough(oldIdentity, trust), { timeout: 30_000, intervals: [1000] }).toMatch(/failed:.*not registered/s);
+  await expect.poll(() => callThrough(oldIdentity, trust), { timeout: 30_000, intervals: [1000] }).toMatch(/failed:.*identity key is not enrolled, was revoked/s);
   await pageB.reload();
   await expect(pageB.getByRole('list', { name: 'Key history' })).toContainText('v1 retired');
   await pageB.context().close();

@@ -50,7 +50,8 @@ test('the simulator runs the gateway decision on the policy in force', async ({ 
   await sim.getByLabel('Tool').selectOption('clinic-records/read_chart');
   await sim.getByRole('button', { name: 'Decide' }).click();
   await expect(page.getByRole('status', { name: 'Simulated decision' })).toContainText('refused');
-  await expect(page.getByRole('status', { name: 'Simulated decision' })).toContainText('requires ML-KEM-768 (label healthcare)');
+  // The clinic server carries the healthcare label, and the rule says so.
+  await expect(page.getByRole('status', { name: 'Simulated decision' })).toContainText('requires ML-KEM-768 (label healthcare on server clinic-records)');
   await page.getByRole('form', { name: 'Simulate a decision' }).getByLabel('Suite').selectOption('hybrid-xwing-mldsa65');
   await page.getByRole('form', { name: 'Simulate a decision' }).getByRole('button', { name: 'Decide' }).click();
   await expect(page.getByRole('status', { name: 'Simulated decision' })).toContainText('allowed');
@@ -64,4 +65,53 @@ test('an admin changes a user role on Settings', async ({ page }) => {
   await row.getByLabel(`Role of ${user.email}`).selectOption('approver');
   await row.getByRole('button', { name: 'Change role' }).click();
   await expect(row.getByRole('status')).toContainText(`${user.email} is now approver (active)`);
+});
+
+// Issue 13 #3: a suggested label never acts as a confirmed one, and the Tools page and the
+// simulator both say so, from the one decide(). The demo's inventory/price_quote is suggested
+// `finance` by discovery; no server carries `finance`, and no other test uses that tool.
+test('a suggested label sets no floor on the Tools page or in the simulator until it is confirmed', async ({ page }) => {
+  const consoleErrors: string[] = [];
+  page.on('console', (m) => void (m.type() === 'error' && consoleErrors.push(m.text())));
+  await signInAsAdmin(page);
+  await page.goto('/tools?server=inventory');
+  const row = page.getByRole('row').filter({ has: page.getByRole('checkbox', { name: 'Select inventory/price_quote' }) });
+  await expect(row.getByRole('form', { name: 'Suggested label finance' })).toBeVisible({ timeout: 15_000 });
+  const labelFloor = page.getByRole('form', { name: 'Floor of label finance' });
+  await labelFloor.getByLabel('Floor of label finance').selectOption('ML-KEM-1024');
+  await labelFloor.getByRole('button', { name: 'Save' }).click();
+  await expect(labelFloor.getByRole('status')).toContainText('Set label finance to ML-KEM-1024');
+
+  // Suggested only: no floor from it, and the page says what confirming it would do.
+  await expect(row).not.toContainText('from label finance');
+  await expect(row).toContainText('finance? is only suggested: no floor until confirmed (then ML-KEM-1024)');
+  const simulate = async (suite: string) => {
+    await page.goto('/policies');
+    const sim = page.getByRole('form', { name: 'Simulate a decision' });
+    await sim.getByLabel('Suite').selectOption(suite);
+    await sim.getByLabel('Tool').selectOption('inventory/price_quote');
+    await sim.getByRole('button', { name: 'Decide' }).click();
+    return page.getByRole('status', { name: 'Simulated decision' });
+  };
+  let decision = await simulate('hybrid-xwing-mldsa65');
+  await expect(decision).toContainText('allowed');
+  await expect(decision).toContainText('finance? is only suggested: no floor until confirmed (then ML-KEM-1024)');
+  await page.screenshot({ path: test.info().outputPath('simulator-suggested.png'), fullPage: true });
+
+  // Confirmed: the floor applies, in both places.
+  await page.goto('/tools?server=inventory');
+  await row.getByRole('button', { name: 'Confirm label finance' }).click();
+  await expect(row.getByText('from label finance')).toBeVisible();
+  await expect(row).not.toContainText('only suggested');
+  await page.screenshot({ path: test.info().outputPath('tools-confirmed.png'), fullPage: true });
+  decision = await simulate('hybrid-xwing-mldsa65');
+  await expect(decision).toContainText('refused');
+  await expect(decision).toContainText('requires ML-KEM-1024 (label finance)');
+
+  // Leave the demo policy as it was for the other tests.
+  await page.goto('/tools?server=inventory');
+  await page.getByRole('form', { name: 'Floor of label finance' }).getByLabel('Floor of label finance').selectOption('none');
+  await page.getByRole('form', { name: 'Floor of label finance' }).getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByRole('form', { name: 'Floor of label finance' }).getByRole('status')).toContainText('Cleared the floor of label finance');
+  expect(consoleErrors).toEqual([]);
 });

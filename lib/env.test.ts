@@ -50,6 +50,13 @@ describe('parseEnv', () => {
     expect(problems({ ...base, PQGATE_TRUSTED_PROXIES: '10.0.0.0/8, proxy.lan' })).toEqual([expect.stringMatching(/^PQGATE_TRUSTED_PROXIES: "proxy.lan" is not an IP address/)]);
   });
 
+  it('takes the live-refresh interval in whole seconds, 1 by default (alerts show within 2 s), and refuses 0', () => {
+    expect(parseEnv(base).PQGATE_LIVE_REFRESH_SECONDS).toBe(1);
+    expect(parseEnv({ ...base, PQGATE_LIVE_REFRESH_SECONDS: '30' }).PQGATE_LIVE_REFRESH_SECONDS).toBe(30);
+    expect(problems({ ...base, PQGATE_LIVE_REFRESH_SECONDS: '0' })).toEqual(['PQGATE_LIVE_REFRESH_SECONDS: expected at least 1 second']);
+    expect(problems({ ...base, PQGATE_LIVE_REFRESH_SECONDS: 'soon' })).toEqual(['PQGATE_LIVE_REFRESH_SECONDS: expected a number of seconds']);
+  });
+
   it('treats an empty variable as unset', () => {
     expect(parseEnv({ ...base, DATABASE_URL: '' }).DATABASE_URL).toBeUndefined();
   });

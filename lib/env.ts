@@ -63,6 +63,8 @@ const schema = z
           return z.NEVER;
         }
       }),
+    /** How often a live console page (Alerts) checks for changes: one small request per interval, none while hidden. */
+    PQGATE_LIVE_REFRESH_SECONDS: z.coerce.number({ message: 'expected a number of seconds' }).int('expected a whole number of seconds').min(1, 'expected at least 1 second').max(3600, 'expected at most 3600 seconds').default(1),
     /** How long the gateway refuses a source after a downgrade attempt (policy `block_downgrade_attempts`). */
     PQGATE_DOWNGRADE_BLOCK_SECONDS: z.coerce.number().int().min(1).default(900),
     /** How often the key schedule runs: retires keys whose overlap ended, requests rotations of keys past their maximum age. */
@@ -89,6 +91,13 @@ const schema = z
       .string()
       .regex(/^[^+\s]+\+[0-9a-f]{8}\+[A-Za-z0-9+/]{44}$/, 'expected the witness vkey <name>+<8 hex digits>+<base64 of 0x04 and the Ed25519 key> (pqgate witness keygen prints it)')
       .optional(),
+    /** This replica's name: its traffic journal is `<PQGATE_DATA_DIR>/traffic-journal/<name>`. Default: the host name. */
+    PQGATE_REPLICA: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, 'expected a replica name of letters, digits, ".", "_" or "-" (at most 63), unique per running replica')
+      .optional(),
+    /** fdatasync the traffic journal before each reply leaves (survives power loss, at a disk flush per group of calls). */
+    PQGATE_TRAFFIC_JOURNAL_FSYNC: flag.default('0'),
   })
   .refine((e) => Boolean(e.PQGATE_AUDIT_WITNESS_URL) === Boolean(e.PQGATE_AUDIT_WITNESS_KEY), {
     message: 'set both PQGATE_AUDIT_WITNESS_URL and PQGATE_AUDIT_WITNESS_KEY, or neither (a witness is only trusted by its key)',

@@ -1,11 +1,12 @@
 /** The closed set of console error codes (STYLE.md rule 7). */
-export type AppErrorCode = 'unauthenticated' | 'forbidden' | 'not_found' | 'invalid_input' | 'conflict' | 'internal';
+export type AppErrorCode = 'unauthenticated' | 'forbidden' | 'not_found' | 'invalid_input' | 'too_large' | 'conflict' | 'internal';
 
 const STATUS: Record<AppErrorCode, number> = {
   unauthenticated: 401,
   forbidden: 403,
   not_found: 404,
   invalid_input: 400,
+  too_large: 413,
   conflict: 409,
   internal: 500,
 };

@@ -1,6 +1,7 @@
 import type { McpGateway } from '@/gateway/mcp';
 import type { DetectionRuntime } from './detection/detection-runtime';
 import type { PrismaGatewayStore } from './gateway-store/prisma-gateway-store';
+import type { FileTrafficJournal } from './gateway-store/traffic-journal';
 import type { TrafficWrite } from './gateway-store/traffic-writer';
 
 /** The process's gateway and what it runs on. */
@@ -8,6 +9,7 @@ export interface GatewayRuntime {
   gateway: McpGateway;
   store: PrismaGatewayStore;
   detection: DetectionRuntime;
+  journal: FileTrafficJournal;
 }
 
 /**

@@ -1,9 +1,12 @@
+import { hostname } from 'node:os';
+import { join, resolve } from 'node:path';
 import { createMcpGateway } from '@/gateway/mcp';
 import { createDetectionRuntime } from './detection/detection-runtime';
 import { env } from './env';
 import { gatewayHolder, type GatewayRuntime } from './gateway-holder';
 import { PrismaGatewayStore } from './gateway-store/prisma-gateway-store';
 import { requestSource } from './server/client-source';
+import { openTrafficJournal } from './gateway-store/traffic-journal';
 import { markUpstreamDown } from './upstreams/mark-upstream-down';
 
 async function start(): Promise<GatewayRuntime> {
@@ -13,8 +16,11 @@ async function start(): Promise<GatewayRuntime> {
   // Blocks raised on another replica arrive with the next snapshot rebuild.
   store.afterRebuild = () => detection.syncBlocks();
   await detection.seed().catch((error: unknown) => console.error('pqgate detection: seeding failed', error));
+  const journal = openTrafficJournal({ folder: trafficJournalFolder(), fsync: env().PQGATE_TRAFFIC_JOURNAL_FSYNC === '1' });
+  const recovered = journal.recovered().length;
   const gateway = createMcpGateway({
     store,
+    journal,
     options: {
       channelEvents: (event) => detection.channelEvent(event),
       sourceOf: requestSource,
@@ -23,7 +29,19 @@ async function start(): Promise<GatewayRuntime> {
       onError: (where, error) => console.error(`pqgate gateway: ${where}: ${error instanceof Error ? error.message : String(error)}`),
     },
   });
-  return { gateway, store, detection };
+  // Calls answered before a crash are stored before this run answers any.
+  if (recovered) {
+    await gateway.flushTraffic();
+    console.log(`pqgate: traffic journal ${journal.folder}: ${recovered} answered call(s) of an earlier run checked against the audit log, the missing ones stored`);
+  }
+  return { gateway, store, detection, journal };
+}
+
+/** This replica's traffic journal folder (docs/audit.md, "Acknowledged calls are durable"). */
+export function trafficJournalFolder(): string {
+  const e = env();
+  const replica = e.PQGATE_REPLICA ?? (hostname().replace(/[^A-Za-z0-9._-]/g, '-').replace(/^[^A-Za-z0-9]+/, '').slice(0, 63) || 'replica');
+  return join(resolve(e.PQGATE_DATA_DIR), 'traffic-journal', replica);
 }
 
 /** The process's gateway, started on first use (or by bootstrap, so discovery begins at once). */
@@ -40,8 +58,9 @@ export async function stopGatewayRuntime(): Promise<void> {
   const running = gatewayHolder.__pqgateGateway;
   gatewayHolder.__pqgateGateway = undefined;
   if (!running) return;
-  const { gateway, store, detection } = await running;
+  const { gateway, store, detection, journal } = await running;
   await gateway.close();
+  journal.close();
   await detection.close();
   store.close();
 }

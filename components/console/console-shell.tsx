@@ -7,7 +7,7 @@ import { SidebarNav } from './sidebar-nav';
 
 function Brand() {
   return (
-    <Link href="/" className="flex items-center gap-2 text-lg font-semibold tracking-tight">
+    <Link href="/" prefetch={false} className="flex items-center gap-2 text-lg font-semibold tracking-tight">
       {/* eslint-disable-next-line @next/next/no-img-element */}
       <img src="/icon.svg" alt="" width={24} height={24} />
       pqgate

@@ -16,6 +16,9 @@ export function SidebarNav() {
           <li key={item.href}>
             <Link
               href={item.href}
+              // Every console page is dynamic: a prefetch is a server render that is thrown away,
+              // and Next.js repeats it for each link whenever the page refreshes.
+              prefetch={false}
               aria-current={current ? 'page' : undefined}
               className={cn(
                 'block rounded-md px-3 py-1.5 text-sm',

@@ -7,6 +7,7 @@ import { addCosignatures, type CosignerKey } from './cosignature';
 import { parseCheckpoint } from './checkpoint';
 import { parseNote } from './note';
 import { formatAddCheckpoint } from './witness-protocol';
+import { readBody } from '../http/read-body';
 
 /** One witness: its submission prefix and its key. */
 export interface WitnessEndpoint {
@@ -37,7 +38,8 @@ async function post(endpoint: WitnessEndpoint, body: string): Promise<{ status: 
   } catch {
     throw new GatewayError('upstream_unavailable', `the witness at ${url} did not answer`);
   }
-  const text = (await response.text()).slice(0, MAX_ANSWER);
+  // Read no more than an answer can usefully be: a hostile witness cannot fill our memory.
+  const text = new TextDecoder().decode(await readBody(response, MAX_ANSWER, (n) => new GatewayError('upstream_unavailable', `the witness at ${url} sent ${n} bytes, more than the ${MAX_ANSWER} an answer can be`)));
   return { status: response.status, type: response.headers.get('content-type') ?? '', text };
 }
 

@@ -216,6 +216,9 @@ export async function connect(url: string, identity: KeyPair, options: ConnectOp
   }
 
   current = await handshake();
+  // What info() describes while no session is current (after one was lost, before the next).
+  let last = current;
+  const establish = async () => (last = current = await handshake());
 
   return {
     async request(route: string, body: Uint8Array, requestOptions: { readonly idempotent?: boolean } = {}): Promise<Uint8Array> {
@@ -223,24 +226,21 @@ export async function connect(url: string, identity: KeyPair, options: ConnectOp
       if (body.length > wire.LIMITS.payload) throw new GatewayError('message_too_large', `body of ${body.length} bytes exceeds ${wire.LIMITS.payload}`);
       // The gateway only accepts printable-ASCII routes (they are logged as authenticated); fail here, not there.
       if (typeof route !== 'string' || !/^[\x21-\x7e]{1,255}$/.test(route)) throw new GatewayError('invalid_argument', 'route must be 1..255 printable ASCII characters');
-      if (!current || clock() >= current.expiresAt) current = await handshake();
-      const session = current;
+      if (!current || clock() >= current.expiresAt) await establish();
+      const session = current!;
       try {
         return await send(session, route, body);
       } catch (e) {
         const lost = e instanceof GatewayError && SESSION_LOST.includes(e.code);
         // The session cannot go on: the next request (or this one, if idempotent) gets a new one.
         if (lost && current === session) current = undefined;
-        if (lost && requestOptions.idempotent) {
-          current ??= await handshake();
-          return send(current, route, body);
-        }
+        if (lost && requestOptions.idempotent) return send(current ?? (await establish()), route, body);
         if (lost) throw new GatewayError('outcome_unknown', `the gateway may have processed this ${route} request before the answer "${(e as Error).message.slice(0, 300)}"`, { cause: e });
         throw e;
       }
     },
     info(): ChannelSessionInfo {
-      const r = current!.result;
+      const r = (current ?? last).result;
       return { suite: r.suite.name, sessionId: toHex(r.sessionId), gatewayKeyId: displayKeyId(r.serverHello.gatewayKeyId), policyEpoch: r.serverHello.policyEpoch };
     },
     handshakes: () => count,

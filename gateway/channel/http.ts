@@ -1,18 +1,18 @@
 /** Small HTTP helpers shared by the channel server and client. */
 import { GatewayError } from '../errors';
 import { BufferedResponse } from '../http/buffered-response';
+import { readBody as readBoundedBody } from '../http/read-body';
 import { LIMITS } from './wire';
 
 /** Content type of every channel body. */
 export const CHANNEL_CONTENT_TYPE = 'application/pqgate';
 
-/** Reads a request or response body, refusing it before buffering when it is declared too large. */
-export async function readBody(r: Request | Response, limit: number = LIMITS.body): Promise<Uint8Array> {
-  const declared = Number(r.headers.get('content-length') ?? '0');
-  if (declared > limit) throw new GatewayError('message_too_large', `body of ${declared} bytes exceeds ${limit}`);
-  const body = new Uint8Array(await r.arrayBuffer());
-  if (body.length > limit) throw new GatewayError('message_too_large', `body of ${body.length} bytes exceeds ${limit}`);
-  return body;
+/**
+ * Reads a channel request or response body, at most `limit` bytes (`LIMITS.body`, the largest
+ * channel message), through the shared bounded reader: refused while reading, chunked included.
+ */
+export function readBody(r: Request | Response, limit: number = LIMITS.body): Promise<Uint8Array> {
+  return readBoundedBody(r, limit, (bytes) => new GatewayError('message_too_large', `a channel body of ${bytes} bytes or more exceeds the limit of ${limit} bytes; a channel message is never that large, so check what sits between connector and gateway`));
 }
 
 /** A binary channel response. */

@@ -7,7 +7,7 @@
 import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { GatewayError } from '../errors';
-import { readIncoming } from '../http/read-incoming';
+import { readIncoming } from '../http/read-body';
 import type { ChannelPost } from './http';
 import { LIMITS } from './wire';
 

@@ -397,7 +397,8 @@ export function createChannelServer(deps: ChannelServerDeps): ChannelServer {
       if (request.method !== 'POST') return new Response('method not allowed', { status: 405, headers: { allow: 'POST' } });
       const rq: InFlight = { source: options.source, stage: endpoint === 'handshake' ? 'handshake' : 'record' };
       try {
-        const body = await readBody(request);
+        // A ClientHello is at most 16 KiB: the handshake endpoint reads no more than that.
+        const body = await readBody(request, endpoint === 'handshake' ? wire.LIMITS.clientHello : wire.LIMITS.body);
         if (endpoint === 'handshake') return await handshake(body);
         const msg = wire.parseRecordEndpointMessage(body);
         if (msg.type === wire.MessageType.recordRequest) return await resume(rq, msg, onMessage);

@@ -9,6 +9,7 @@ import { displayKeyId, generateKeyPair } from '../channel';
 import { createRotationProof } from '../keys';
 import { parse, UsageError, type CliIo } from './args';
 import { readIdentityFile, writeIdentityFile } from './identity-file';
+import { readBody } from '../http/read-body';
 
 export const ROTATE_HELP = `usage: pqgate rotate --identity <file> --gateway <url> [--out <file>] [--reason TEXT]
 
@@ -37,7 +38,9 @@ export async function rotate(args: string[], io: CliIo, doFetch: typeof fetch = 
   const newKey = generateKeyPair(oldKey.algorithm);
   const proof = createRotationProof({ oldKey, newKey, reason, time: Date.now() });
   const res = await doFetch(new URL('/api/rotations/client', values.gateway), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(proof) });
-  const body = (await res.json().catch(() => ({}))) as { requestId?: string; error?: { message?: string } };
+  const body = (await readBody(res, 64 * 1024, (n) => new Error(`the gateway answered with ${n} bytes`))
+    .then((b) => JSON.parse(new TextDecoder().decode(b)) as unknown)
+    .catch(() => ({}))) as { requestId?: string; error?: { message?: string } };
   if (!res.ok) {
     io.err(`pqgate rotate: the gateway refused the request (HTTP ${res.status}): ${body.error?.message ?? 'no reason given'}`);
     return 1;

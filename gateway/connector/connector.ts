@@ -49,6 +49,9 @@ export function isIdempotent(route: string, message?: Message): boolean {
   return typeof message?.method === 'string' && IDEMPOTENT_METHODS.has(message.method);
 }
 
+/** How long a response waits after a notification handed to the client just before it. */
+const NOTIFICATION_GAP_MS = 10;
+
 /** Options of {@link openConnector}. */
 export interface ConnectorOptions extends ConnectOptions {
   /** Told about channel failures (the CLI prints them to stderr, never stdout). */
@@ -118,6 +121,7 @@ export async function relay(connector: Connector, local: Transport, options: Pic
   let delivered = 0;
   const held = new Map<number, Message>();
   let chain: Promise<void> = Promise.resolve();
+  let notifiedAt = 0;
 
   /** Takes a reply's entries and delivers what is next in sequence (one delivery at a time). */
   const accept = (reply: ReplyEnvelope) => {
@@ -133,11 +137,14 @@ export async function relay(connector: Connector, local: Transport, options: Pic
         now.push(held.get(delivered + 1)!);
         held.delete(++delivered);
       }
-      for (let i = 0; i < now.length; i++) {
-        const m = now[i]!;
+      for (const m of now) {
         // SDK clients handle notifications a microtask later than responses, and a stdio reader
-        // may see both in one chunk: a pause lets the client take the notification first.
-        if (i > 0 && !('method' in m) && 'method' in now[i - 1]!) await new Promise((r) => setTimeout(r, 10));
+        // may see both in one chunk: a response right after a notification waits a moment, so
+        // the client takes the notification (a progress) before the request is settled.
+        if (!('method' in m)) {
+          const since = Date.now() - notifiedAt;
+          if (since < NOTIFICATION_GAP_MS) await new Promise((r) => setTimeout(r, NOTIFICATION_GAP_MS - since));
+        } else if (!('id' in m)) notifiedAt = Date.now();
         await local.send(m as JSONRPCMessage);
       }
     }).catch((e: unknown) => report(`pqgate connect: local transport: ${(e as Error).message}`));

@@ -12,6 +12,7 @@ import { fromBase64Url, fromHex, toHex, type SignatureId } from '../crypto';
 import { GatewayError } from '../errors';
 import { followTrustBundle, parseTrustBundle, type ChainKey, type TrustBundle } from '../keys';
 import type { TrustStateFile } from './trust-state';
+import { readBody } from '../http/read-body';
 
 const ALGORITHMS: readonly SignatureId[] = ['Ed25519', 'ML-DSA-65', 'ML-DSA-87'];
 const MAX_BUNDLE_BYTES = 1 << 20;
@@ -115,7 +116,7 @@ async function keysForFingerprintsUnchained(url: string, pins: readonly Pin[], d
     if (!served) {
       const res = await doFetch(`${url.replace(/\/+$/, '')}/pq/keys`);
       if (!res.ok) throw new GatewayError('untrusted_gateway_key', `could not fetch the gateway keys (HTTP ${res.status})`);
-      served = parseKeyList(await res.json(), 'gateway keys');
+      served = parseKeyList(JSON.parse(new TextDecoder().decode(await readBody(res, 256 * 1024, (n) => new GatewayError('untrusted_gateway_key', `the gateway's key list is ${n} bytes, more than a key list can be`)))), 'gateway keys');
     }
     const match = served.filter((k) => toHex(keyIdOf(k.publicKey)).startsWith(pin.fingerprint));
     if (!match.length) {

@@ -8,7 +8,7 @@ export type { SourcedChannelEvent };
 
 export type AlertSeverity = 'low' | 'medium' | 'high' | 'critical';
 
-/** Alert kinds, one per detector rule. */
+/** Alert kinds, one per detector rule (and `traffic_unstored`, raised by the store, lib/gateway-store). */
 export type AlertKind =
   | 'downgrade'
   | 'replay'
@@ -19,7 +19,9 @@ export type AlertKind =
   | 'pq_fallback'
   | 'latency_spike'
   /** Raised by the console's audit signer, not a traffic detector: it refused to sign a rewritten log. */
-  | 'audit_history_rewritten';
+  | 'audit_history_rewritten'
+  /** Raised by the traffic store: a gateway decision it could not store (never dropped silently). */
+  | 'traffic_unstored';
 
 /**
  * One occurrence of an alert. Occurrences with the same `dedupKey` are one alert whose count

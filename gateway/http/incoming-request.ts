@@ -120,6 +120,12 @@ class LazyRequest {
     return (this.#request = request);
   }
 
+  /** The length of a body read before the request was built and not yet taken; else undefined. */
+  static bufferedLength(request: unknown): number | undefined {
+    if (!(typeof request === 'object' && request !== null && #body in request)) return undefined;
+    return request.#request || request.#used ? undefined : request.#body?.length;
+  }
+
   // Every other member of Request.prototype (getters and methods) is answered by the real Request.
   static {
     for (const key of Reflect.ownKeys(Request.prototype)) {
@@ -155,4 +161,13 @@ Object.setPrototypeOf(LazyRequest.prototype, Request.prototype);
  */
 export function incomingRequest(message: IncomingMessage, origin: string, body?: Buffer): IncomingRequest {
   return new LazyRequest(message, origin, body) as unknown as IncomingRequest;
+}
+
+/**
+ * The length of `request`'s body when the node adapter read it whole before building the request
+ * (Node's HTTP parser framed it by its Content-Length), so a reader can check it without a stream;
+ * undefined for any other request or body.
+ */
+export function bufferedBodyLength(request: Request): number | undefined {
+  return LazyRequest.bufferedLength(request);
 }

@@ -8,7 +8,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { BufferedResponse } from './buffered-response';
 import { incomingRequest, type IncomingRequest } from './incoming-request';
-import { readIncoming } from './read-incoming';
+import { readIncoming } from './read-body';
 
 /** A core from web Request to web Response. */
 export type FetchHandler = (request: Request) => Promise<Response>;
@@ -34,8 +34,14 @@ function readDeclaredBody(req: IncomingMessage): Promise<Buffer> | null {
   return readIncoming(req, BUFFERED_BODY_BYTES, (bytes) => new Error(`body of ${bytes} bytes exceeds its declared length`));
 }
 
-async function send(res: ServerResponse, response: Response): Promise<void> {
+/**
+ * Writes `response`. When the core answered without reading the whole request body (it refused
+ * it as too large, or before reading it), the connection closes after the answer: otherwise
+ * Node would go on reading, and discarding, a body that may never end.
+ */
+async function send(res: ServerResponse, response: Response, bodyUnread: boolean): Promise<void> {
   const headers = [...response.headers].flat();
+  if (bodyUnread) headers.push('connection', 'close');
   const bytes = BufferedResponse.bytesOf(response);
   // A complete body leaves in one write with its headers (a syscall each costs more than the copy).
   if (bytes) return void res.writeHead(response.status, [...headers, 'content-length', String(bytes.length)]).end(bytes);
@@ -78,7 +84,7 @@ export function nodeListener(handler: FetchHandler, fallbackHost = '127.0.0.1'):
       return handler(request);
     };
     (body ? body.then(answer) : answer())
-      .then((response) => send(res, response))
+      .then((response) => send(res, response, !req.complete))
       .catch(() => {
         if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' }).end('{"error":{"code":"internal_error"}}');
         else res.end();

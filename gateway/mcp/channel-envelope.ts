@@ -5,6 +5,7 @@
  */
 import { GatewayError } from '../errors';
 import { invalidMessage } from './json-rpc-body';
+import { jsonTextProblem, unsafeStringProblem } from './json-limits';
 
 /** Record routes used for MCP. */
 export const MCP_ROUTES = {
@@ -70,12 +71,15 @@ function onlyKeys(o: Record<string, unknown>, allowed: readonly string[], what: 
 
 /** Parses a client envelope received on `route`. */
 export function parseRequestEnvelope(bytes: Uint8Array, route: string): RequestEnvelope {
+  // The same bounds as a Streamable HTTP body (json-limits.ts), before parsing.
+  const tooDeep = jsonTextProblem(bytes);
+  if (tooDeep) throw new GatewayError('malformed_message', `MCP envelope has ${tooDeep}`);
   const o = parseJson(bytes, 'MCP envelope');
   onlyKeys(o, route === MCP_ROUTES.message ? ['server', 'session', 'message', 'ack'] : route === MCP_ROUTES.poll ? ['server', 'session', 'ack', 'resync'] : ['server', 'session'], 'MCP envelope');
   if (typeof o.server !== 'string' || o.server.length < 1 || o.server.length > 200) throw new GatewayError('malformed_message', 'MCP envelope server must be a server slug');
   if (typeof o.session !== 'string' || !SESSION_RE.test(o.session)) throw new GatewayError('malformed_message', 'MCP envelope session must be 16-64 characters of [A-Za-z0-9_-]');
   if (route === MCP_ROUTES.message) {
-    const why = invalidMessage(o.message);
+    const why = invalidMessage(o.message) ?? unsafeStringProblem(o.message as Record<string, unknown>);
     if (why) throw new GatewayError('malformed_message', `MCP envelope message: ${why}`);
   }
   if ('ack' in o && !isSeq(o.ack, true)) throw new GatewayError('malformed_message', 'MCP envelope ack must be a sequence number (an integer >= 0)');

@@ -18,12 +18,12 @@ import { createHostGuard, type PublicOrigins } from './host-guard';
 import { createSourceGuard, type SourcedEventSink } from './source-guard';
 import { bearerContext } from './session-context';
 import type { GatewayStore } from './store';
-import { createTrafficRecorder } from './traffic-recorder';
+import { createTrafficRecorder, type TrafficJournal } from './traffic-recorder';
 import { createUpstreamPool, type UpstreamPoolOptions, type UpstreamStatus } from './upstream-pool';
 
 /** Tunables; every one has a default. */
 export interface McpGatewayOptions extends UpstreamPoolOptions {
-  /** Largest accepted Streamable HTTP body; larger ones get 413 before parsing. Default 4 MiB. */
+  /** Largest accepted Streamable HTTP body; larger ones get 413 while reading. Default `DEFAULT_MAX_BODY_BYTES`. */
   readonly maxBodyBytes?: number;
   /** `filter` hides tools the session may not call from tools/list; `mark` keeps them, annotated. Default `filter`. */
   readonly toolListMode?: ToolListMode;
@@ -65,6 +65,8 @@ export interface McpGatewayDeps {
   /** Milliseconds since the epoch. */
   readonly clock?: () => number;
   readonly random?: (n: number) => Uint8Array;
+  /** Where each decision is made durable before its reply leaves (traffic-recorder.ts); none: memory only. */
+  readonly journal?: TrafficJournal;
   readonly options?: McpGatewayOptions;
 }
 
@@ -83,6 +85,8 @@ export interface McpGateway {
    * again: on registration, at start-up, and when an admin asks. Resolves when the list is recorded.
    */
   refresh(server: string): Promise<void>;
+  /** Writes the traffic events buffered now (at start: those recovered from the journal) and waits. */
+  flushTraffic(): Promise<void>;
   /** Closes sessions (and with them their upstream sessions), then flushes traffic events. */
   close(): Promise<void>;
 }
@@ -97,6 +101,9 @@ function routeOf(request: Request, server: string): 'mcp' | 'handshake' | 'recor
   if (at(3) === server && at(2) === 'pq' && (at(1) === 'handshake' || at(1) === 'record' || at(1) === 'keys')) return at(1) as 'handshake' | 'record' | 'keys';
   return null;
 }
+
+/** The Streamable HTTP body limit unless `maxBodyBytes` says otherwise (docs/security.md, "Bounded input"). */
+export const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
 
 const BEARER_RE = /^Bearer ([\x21-\x7e]{1,512})$/;
 
@@ -120,9 +127,11 @@ export function createMcpGateway(deps: McpGatewayDeps): McpGateway {
 
   const recorder = createTrafficRecorder({
     write: (events) => store.recordTraffic(events),
+    journal: deps.journal,
     intervalMs: options.trafficIntervalMs,
     maxBatch: options.trafficMaxBatch,
-    onError: (e, dropped) => onError(`recordTraffic (${dropped} events dropped)`, e),
+    onError: (e, { kept, dropped }) =>
+      onError(`recordTraffic (${kept} event(s) kept to write again${dropped ? `, ${dropped} let go from memory${deps.journal ? ': they stay in the journal until the next start' : ' and lost'}` : ''})`, e),
   });
   const pool = createUpstreamPool({
     ...options,
@@ -143,7 +152,7 @@ export function createMcpGateway(deps: McpGatewayDeps): McpGateway {
     return openRelaySession(relayDeps, config, ctx, initialize, (events) => pool.open(config, ctx.caller, events), downstream, emit);
   };
 
-  const http = createHttpDownstream({ maxBodyBytes: options.maxBodyBytes ?? 4 * 1024 * 1024, maxSessions, idleMs, clock, random, openRelay, limiter });
+  const http = createHttpDownstream({ maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, maxSessions, idleMs, clock, random, openRelay, limiter });
   const channelMcp = createChannelDownstream({ clock, pollWaitMs: options.pollWaitMs ?? 25_000, idleMs, maxSessions, callerForKey: (k) => store.callerForKey(k), openRelay, limiter });
 
   // One guard for the gateway's lifetime, so a rebuilt channel server still refuses replays;
@@ -210,6 +219,7 @@ export function createMcpGateway(deps: McpGatewayDeps): McpGateway {
       }
     },
     upstreams: () => pool.status(),
+    flushTraffic: () => recorder.flush(),
     async refresh(server) {
       await pool.refresh(upstreamConfig(server));
     },

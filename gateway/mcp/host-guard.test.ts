@@ -24,6 +24,12 @@ describe('DNS-rebinding protection', () => {
     expect(g.refusal(req('other.example.com'))?.message).toMatch(/add it to PQGATE_PUBLIC_ORIGINS \(now https:\/\/gw\.example\.com, https:\/\/gw\.example\.com:8443\)/);
   });
 
+  it('a web Request made in code (no Host header) is judged by its URL', () => {
+    const g = createHostGuard();
+    expect(g.refusal(new Request('http://127.0.0.1:3000/api/mcp/x'))).toBeNull();
+    expect(g.refusal(new Request('http://evil.example.com/api/mcp/x'))?.code).toBe('host_not_allowed');
+  });
+
   it('refuses a list entry that is not an origin, naming it', () => {
     expect(() => parsePublicOrigins('gw.example.com')).toThrow(/"gw\.example\.com" is not a URL/);
     expect(() => parsePublicOrigins('https://gw.example.com/api')).toThrow(/is not an origin/);

@@ -39,7 +39,8 @@ export function createHostGuard(origins: PublicOrigins = []) {
   const setting = origins.length ? `PQGATE_PUBLIC_ORIGINS (now ${origins.join(', ')})` : 'PQGATE_PUBLIC_ORIGINS (unset: loopback names only)';
   return {
     refusal(request: Request): GatewayError | null {
-      const host = (request.headers.get('host') ?? '').toLowerCase();
+      // A web Request made in code has no Host header (a forbidden name): its URL names the host.
+      const host = (request.headers.get('host') ?? new URL(request.url).host).toLowerCase();
       if (!isLoopback(host) && !hosts.has(host)) return new GatewayError('host_not_allowed', `Host "${host.slice(0, 100)}" is not one of this gateway's public origins; if clients reach it by that name, add it to ${setting}`);
       const origin = request.headers.get('origin');
       if (origin === null) return null;

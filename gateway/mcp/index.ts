@@ -5,3 +5,4 @@ export type { UpstreamStatus } from './upstream-pool';
 export { MCP_ROUTES } from './channel-envelope';
 export type { Caller, GatewayStore, ListedTool, TrafficEvent, UpstreamConfig } from './store';
 export type { SourcedChannelEvent, SourcedEventSink } from './source-guard';
+export type { TrafficJournal } from './traffic-recorder';

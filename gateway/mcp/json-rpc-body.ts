@@ -1,44 +1,19 @@
 /**
  * Reads and checks a downstream JSON-RPC body before any work is done: the size first (413,
- * from `content-length` and again while reading), then JSON (-32700), then the JSON-RPC 2.0
- * envelope (-32600, §4 and §5 of the spec). The SDK transport then gets the parsed value.
+ * from `content-length` and again while reading, through the shared bounded reader), then
+ * nesting depth and string length (-32600, json-limits.ts), then JSON (-32700), then the
+ * JSON-RPC 2.0 envelope (-32600, §4 and §5 of the spec), then the strings in each message
+ * (-32600: lone surrogates, U+0000 in names). The SDK transport then gets the parsed value.
  */
 import { GatewayError } from '../errors';
+import { readBody } from '../http/read-body';
+import { jsonTextProblem, unsafeStringProblem } from './json-limits';
 import { JSON_RPC, JsonRpcFailure } from './json-rpc-errors';
 
 /** A parsed body, or the failure to answer with (and its HTTP status). */
 export type BodyResult =
   | { readonly ok: true; readonly value: unknown; readonly messages: readonly Record<string, unknown>[] }
   | { readonly ok: false; readonly error: GatewayError | JsonRpcFailure; readonly id: string | number | null; readonly status: number };
-
-/**
- * Reads at most `limit` bytes of a body, refusing larger ones before buffering them all. A body
- * with a declared length is read whole: HTTP/1.1 framing (Node's parser, for the node adapter and
- * for Next.js) ends it there, and the node adapter has it in memory already.
- */
-export async function readLimited(request: Request, limit: number): Promise<Uint8Array | null> {
-  const length = request.headers.get('content-length');
-  if (length !== null && /^\d{1,15}$/.test(length)) {
-    if (Number(length) > limit) return null;
-    const bytes = new Uint8Array(await request.arrayBuffer());
-    return bytes.length > limit ? null : bytes;
-  }
-  if (!request.body) return new Uint8Array(0);
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.length;
-    if (size > limit) {
-      await reader.cancel().catch(() => undefined);
-      return null;
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks);
-}
 
 /** Checks one JSON-RPC 2.0 message shape; returns a reason when it is not one. */
 export function invalidMessage(m: unknown): string | undefined {
@@ -60,10 +35,22 @@ export function invalidMessage(m: unknown): string | undefined {
 // Stateless between calls (no `stream` option), so one serves every request.
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
-/** Reads, parses and checks a POST body. */
+/** Reads, parses and checks a POST body of at most `limit` bytes. */
 export async function readJsonRpcBody(request: Request, limit: number): Promise<BodyResult> {
-  const bytes = await readLimited(request, limit);
-  if (!bytes) return { ok: false, error: new GatewayError('body_too_large', `request body exceeds ${limit} bytes`), id: null, status: 413 };
+  let bytes: Uint8Array;
+  try {
+    bytes = await readBody(request, limit, (size) => new GatewayError('body_too_large', `request body of ${size} bytes or more exceeds the limit of ${limit} bytes`));
+  } catch (e) {
+    if (e instanceof GatewayError) return { ok: false, error: e, id: null, status: 413 };
+    throw e;
+  }
+  return parseJsonRpcBody(bytes);
+}
+
+/** Parses and checks a body already read within its limit (the fuzzer calls this directly). */
+export function parseJsonRpcBody(bytes: Uint8Array): BodyResult {
+  const tooDeep = jsonTextProblem(bytes);
+  if (tooDeep) return { ok: false, error: new JsonRpcFailure(JSON_RPC.invalidRequest, `Invalid Request: the body has ${tooDeep}`), id: null, status: 400 };
   let value: unknown;
   try {
     value = JSON.parse(strictUtf8.decode(bytes));
@@ -77,7 +64,7 @@ export async function readJsonRpcBody(request: Request, limit: number): Promise<
   };
   if (list.length === 0) return { ok: false, error: new JsonRpcFailure(JSON_RPC.invalidRequest, 'Invalid Request: empty batch'), id: null, status: 400 };
   for (const m of list) {
-    const why = invalidMessage(m);
+    const why = invalidMessage(m) ?? unsafeStringProblem(m as Record<string, unknown>);
     if (why) return { ok: false, error: new JsonRpcFailure(JSON_RPC.invalidRequest, `Invalid Request: ${why}`), id: idOf(m), status: 400 };
   }
   return { ok: true, value, messages: list as Record<string, unknown>[] };

@@ -146,31 +146,33 @@ function createRelay(deps: RelayDeps, config: UpstreamConfig, downstream: RelayD
   let closed = false;
   let lastCtx: SessionContext | undefined;
 
-  // Traffic request ids are 8 random bytes, drawn 32 ids at a time.
+  // Traffic request ids are 16 random bytes, drawn 16 ids at a time: unique enough to tell a
+  // decision already stored from a new one when a batch is written again (lib/gateway-store/record-traffic.ts).
   let idBytes: Uint8Array = new Uint8Array(0);
   let idAt = 0;
   function requestId(): string {
-    if (idAt + 8 > idBytes.length) {
+    if (idAt + 16 > idBytes.length) {
       idBytes = deps.random(256);
       idAt = 0;
     }
-    return toHex(idBytes.subarray(idAt, (idAt += 8)));
+    return toHex(idBytes.subarray(idAt, (idAt += 16)));
   }
 
-  function record(ctx: SessionContext, method: string, e: Pick<TrafficEvent, 'decision' | 'code' | 'rule' | 'epoch'> & Partial<TrafficEvent>): void {
-    recorder.record({ time: clock(), requestId: requestId(), upstream: slug, method, identityId: ctx.caller.identityId, suite: ctx.strength.suite, transport: ctx.transport, ...e });
+  /** Records a decision; resolves once it is journaled: only then may its reply leave (docs/audit.md). */
+  function record(ctx: SessionContext, method: string, e: Pick<TrafficEvent, 'decision' | 'code' | 'rule' | 'epoch'> & Partial<TrafficEvent>): Promise<void> | undefined {
+    return recorder.record({ time: clock(), requestId: requestId(), upstream: slug, method, identityId: ctx.caller.identityId, suite: ctx.strength.suite, transport: ctx.transport, ...e });
   }
 
-  function recordDecision(ctx: SessionContext, method: string, d: Decision, extra: Partial<TrafficEvent> = {}): void {
-    record(ctx, method, { decision: !d.allowed ? 'deny' : d.monitored ? 'monitor' : 'allow', code: d.code, rule: d.rule, epoch: d.epoch, ...extra });
+  function recordDecision(ctx: SessionContext, method: string, d: Decision, extra: Partial<TrafficEvent> = {}): Promise<void> | undefined {
+    return record(ctx, method, { decision: !d.allowed ? 'deny' : d.monitored ? 'monitor' : 'allow', code: d.code, rule: d.rule, epoch: d.epoch, ...extra });
   }
 
   /**
    * Refuses a request over a limit. Only the first refusal of a run is recorded: a client
    * hammering past its limit must not turn each refused request into an audit write.
    */
-  function overLimit(ctx: SessionContext, m: JsonRpcRequest, over: LimitRefusal, tool?: string): Message {
-    if (over.first) record(ctx, m.method, { tool, decision: 'deny', code: 'rate_limited', rule: `limits.${over.limit}`, epoch: store.snapshot().epoch });
+  async function overLimit(ctx: SessionContext, m: JsonRpcRequest, over: LimitRefusal, tool?: string): Promise<Message> {
+    if (over.first) await record(ctx, m.method, { tool, decision: 'deny', code: 'rate_limited', rule: `limits.${over.limit}`, epoch: store.snapshot().epoch });
     return jsonRpcError(m.id, toJsonRpcFailure(over.error));
   }
 
@@ -199,11 +201,13 @@ function createRelay(deps: RelayDeps, config: UpstreamConfig, downstream: RelayD
     pending.delete(p.id);
     if (p.token !== undefined && tokens.get(p.token) === p) tokens.delete(p.token);
     clearTimeout(p.timer);
-    if (p.d) {
-      const error = upstreamError ?? ('error' in m ? String((m.error as { message?: unknown } | null)?.message ?? 'error') : undefined);
-      recordDecision(p.ctx, p.method, p.d, { tool: p.tool, latencyMs: clock() - p.started, ...(error === undefined ? {} : { upstreamError: error }) });
-    }
-    p.resolve(p.method === 'tools/list' && 'result' in m ? filterTools(p.ctx, m) : m);
+    const reply = p.method === 'tools/list' && 'result' in m ? filterTools(p.ctx, m) : m;
+    if (!p.d) return p.resolve(reply);
+    const error = upstreamError ?? ('error' in m ? String((m.error as { message?: unknown } | null)?.message ?? 'error') : undefined);
+    const journaled = recordDecision(p.ctx, p.method, p.d, { tool: p.tool, latencyMs: clock() - p.started, ...(error === undefined ? {} : { upstreamError: error }) });
+    // The reply leaves only once its decision is durable (a journal write; at once without one).
+    if (journaled) void journaled.then(() => p.resolve(reply), () => p.resolve(reply));
+    else p.resolve(reply);
   }
 
   function filterTools(ctx: SessionContext, m: Message): Message {
@@ -230,9 +234,9 @@ function createRelay(deps: RelayDeps, config: UpstreamConfig, downstream: RelayD
     });
   }
 
-  function recordServerRequest(method: string, allowed: boolean, rule: string, extra: Partial<TrafficEvent> = {}): void {
-    if (!lastCtx || method === 'ping') return;
-    record(lastCtx, method, { decision: allowed ? 'allow' : 'deny', code: allowed ? 'allowed' : 'server_request_refused', rule, epoch: store.snapshot().epoch, ...extra });
+  function recordServerRequest(method: string, allowed: boolean, rule: string, extra: Partial<TrafficEvent> = {}): Promise<void> | undefined {
+    if (!lastCtx || method === 'ping') return undefined;
+    return record(lastCtx, method, { decision: allowed ? 'allow' : 'deny', code: allowed ? 'allowed' : 'server_request_refused', rule, epoch: store.snapshot().epoch, ...extra });
   }
 
   function resume(owner: Pending | undefined): void {
@@ -245,8 +249,10 @@ function createRelay(deps: RelayDeps, config: UpstreamConfig, downstream: RelayD
     const sw = SWITCHES[method];
     if (sw && config[sw] === false) {
       const failure = new JsonRpcFailure(JSON_RPC.policyDenied, `${method} from upstream ${slug} refused: ${sw} is off for this server at the gateway; an admin can switch it on in the server's registration`, { code: 'server_request_refused', rule: sw });
-      void conn.send(jsonRpcError(id, failure));
-      recordServerRequest(method, false, `${sw}: false`);
+      const journaled = recordServerRequest(method, false, `${sw}: false`);
+      const answer = jsonRpcError(id, failure);
+      if (journaled) void journaled.then(() => conn.send(answer), () => conn.send(answer));
+      else void conn.send(answer);
       return;
     }
     const owner = related !== undefined ? pending.get(related) : !conn.tellsRelated && pending.size === 1 ? pending.values().next().value : undefined;
@@ -319,7 +325,7 @@ function createRelay(deps: RelayDeps, config: UpstreamConfig, downstream: RelayD
       if (m.method === 'tools/list') {
         const whole = decideFor(ctx, { kind: 'server', upstream: slug }, snapshot);
         if (!whole.allowed && SESSION_LEVEL.has(whole.code)) {
-          recordDecision(ctx, m.method, whole);
+          await recordDecision(ctx, m.method, whole);
           return refuse(m.id, whole);
         }
         return forward(ctx, m, { ...whole, allowed: true, verdict: 'allow', monitored: false, code: 'allowed', rule: `tools/list (${deps.toolListMode})` }, undefined, emit);
@@ -331,7 +337,7 @@ function createRelay(deps: RelayDeps, config: UpstreamConfig, downstream: RelayD
       }
       const d = decideFor(ctx, target, snapshot);
       if (!d.allowed) {
-        recordDecision(ctx, m.method, d, { tool: named });
+        await recordDecision(ctx, m.method, d, { tool: named });
         return refuse(m.id, d);
       }
       // Counted only once the policy let the call through: tool names a client makes up never
@@ -363,7 +369,8 @@ function createRelay(deps: RelayDeps, config: UpstreamConfig, downstream: RelayD
       serverRequests.delete(m.id as Id);
       resume(s.owner);
       const error = 'error' in m ? String((m.error as { message?: unknown } | null)?.message ?? 'error') : undefined;
-      recordServerRequest(s.method, true, SWITCHES[s.method] ? `${SWITCHES[s.method]}: true` : 'server request', { latencyMs: clock() - s.started, ...(error === undefined ? {} : { upstreamError: error }) });
+      // The upstream acts on the answer only once the decision to relay it is durable.
+      await recordServerRequest(s.method, true, SWITCHES[s.method] ? `${SWITCHES[s.method]}: true` : 'server request', { latencyMs: clock() - s.started, ...(error === undefined ? {} : { upstreamError: error }) });
       return conn.send(m);
     },
     abandon(id, reason) {

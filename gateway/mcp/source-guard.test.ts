@@ -24,7 +24,7 @@ function setup(blocked: Set<string> = new Set()) {
     .enrollKey(ID, { identityId: 'id-1', identityName: 'one' });
   const gateway = createMcpGateway({
     store,
-    options: { publicOrigins: ['http://gateway.test'], channelEvents: (e) => events.push(e), sourceOf: (r) => r.headers.get('x-test-source') ?? 'unknown', isBlocked: (s) => blocked.has(s) },
+    options: { channelEvents: (e) => events.push(e), sourceOf: (r) => r.headers.get('x-test-source') ?? 'unknown', isBlocked: (s) => blocked.has(s), publicOrigins: ['http://gateway.test'] },
   });
   const trusted: PublicKeyRecord[] = GATEWAY_KEYS.map((k) => ({ algorithm: k.algorithm, publicKey: k.publicKey, keyId: keyIdOf(k.publicKey) }));
   /** A fetch from `source`; strips the post-quantum offers from the ClientHello when `strip`. */

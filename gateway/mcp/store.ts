@@ -65,6 +65,7 @@ export interface ListedTool {
 /** One gateway decision, for discovery edges and the audit log (written in batches). */
 export interface TrafficEvent {
   readonly time: number;
+  /** Unique per decision (16 random bytes, hex): how a stored event is told from a new one. */
   readonly requestId: string;
   readonly upstream: string;
   /** `tools/call`, `tools/list`, `resources/read`, `prompts/get`, … */
@@ -109,7 +110,12 @@ export interface GatewayStore {
      */
     readonly seqLedger?: SeqLedger;
   };
-  /** Called with batches of traffic events (never on the request path). */
+  /**
+   * Called with batches of traffic events (never on the request path). Rejects only when the
+   * batch may be written again: nothing of it was lost, and writing it again stores each event
+   * once (events are told apart by `requestId`). An event that cannot be stored is accounted for
+   * by the store, not by rejecting the batch.
+   */
   recordTraffic(events: readonly TrafficEvent[]): Promise<void>;
   /** Called after the gateway listed an upstream's tools (on first connect and on a schedule). */
   recordToolList(upstream: string, tools: readonly ListedTool[]): Promise<void>;

@@ -84,8 +84,8 @@ describe('decide: where floors come from', () => {
     expect(effectiveFloor(snap, 'vault', snap.upstreams.get('vault')!, 'put')).toEqual({ floor: 'ML-KEM-1024', rule: 'server vault' });
   });
 
-  it("a server's labels apply to all its tools", () => {
-    expect(effectiveFloor(snap, 'shop', snap.upstreams.get('shop')!, 'quote')).toEqual({ floor: 'ML-KEM-768', rule: 'label finance' });
+  it("a server's labels apply to all its tools, and the rule says the label came from the server", () => {
+    expect(effectiveFloor(snap, 'shop', snap.upstreams.get('shop')!, 'quote')).toEqual({ floor: 'ML-KEM-768', rule: 'label finance on server shop' });
   });
 
   it('resources and prompts take their server floor', () => {
@@ -167,5 +167,39 @@ describe('decide: allowed_algos', () => {
 
   it('an empty list allows every suite', () => {
     for (const s of ALL_STRENGTHS) expect(decide(session(s), target, snap([])).allowed).toBe(true);
+  });
+});
+
+describe('decide: a suggested label carries no floor until it is confirmed', () => {
+  const labelFloors = { healthcare: 'ML-KEM-1024', pii: 'ML-KEM-768' } as const;
+  const target = { kind: 'tool', upstream: 'clinic', tool: 'read_chart' } as const;
+  const hybrid = session(strengthOf('hybrid-xwing-mldsa65'));
+
+  it('a suggested-only label sets no floor, and the decision says which label would apply once confirmed', () => {
+    const snap = snapshot({ upstreams: { clinic: upstream({ read_chart: { suggestedLabels: ['healthcare', 'pii', 'retail'] } }) }, labelFloors });
+    expect(effectiveFloor(snap, 'clinic', snap.upstreams.get('clinic')!, 'read_chart')).toEqual({
+      floor: 'classical-ok',
+      rule: 'default',
+      unconfirmed: [
+        { label: 'healthcare', floor: 'ML-KEM-1024' },
+        { label: 'pii', floor: 'ML-KEM-768' },
+      ],
+    });
+    const d = decide(session(BEARER_STRENGTH), target, snap);
+    expect(d).toMatchObject({ allowed: true, rule: 'default' });
+    expect(d.effectiveFloor?.unconfirmed?.map((u) => u.label)).toEqual(['healthcare', 'pii']);
+  });
+
+  it('confirming it applies its floor, and it is no longer reported as unconfirmed', () => {
+    const snap = snapshot({ upstreams: { clinic: upstream({ read_chart: { labels: ['healthcare'], suggestedLabels: ['pii'] } }) }, labelFloors });
+    const d = decide(hybrid, target, snap);
+    expect(d).toMatchObject({ allowed: false, code: 'below_floor', rule: 'label healthcare' });
+    expect(d.effectiveFloor).toEqual({ floor: 'ML-KEM-1024', rule: 'label healthcare', unconfirmed: [{ label: 'pii', floor: 'ML-KEM-768' }] });
+  });
+
+  it('a label the server carries applies whatever the tool suggests, and is named as the server\'s', () => {
+    const snap = snapshot({ upstreams: { clinic: upstream({ read_chart: { suggestedLabels: ['healthcare'] } }, { labels: ['healthcare'] }) }, labelFloors });
+    expect(decide(hybrid, target, snap)).toMatchObject({ allowed: false, rule: 'label healthcare on server clinic', effectiveFloor: { floor: 'ML-KEM-1024', rule: 'label healthcare on server clinic' } });
+    expect(decide(hybrid, target, snap).effectiveFloor?.unconfirmed).toBeUndefined();
   });
 });

@@ -34,8 +34,17 @@ export type DecisionCode =
 /** Where the effective floor came from: the strictest rule that applies wins. */
 export interface FloorSource {
   readonly floor: FloorName;
-  /** e.g. `tool clinic-records/read_chart`, `label healthcare`, `server clinic-records`, `policy enforce_pqc`, `default`. */
+  /**
+   * e.g. `tool clinic-records/read_chart`, `label healthcare` (confirmed on the tool),
+   * `label healthcare on server clinic-records` (set on its server), `server clinic-records`,
+   * `policy enforce_pqc`, `default`.
+   */
   readonly rule: string;
+  /**
+   * Suggested labels of the tool that have a floor and do not apply: a suggestion carries no
+   * floor until an admin confirms it. Absent when there are none.
+   */
+  readonly unconfirmed?: readonly { readonly label: string; readonly floor: FloorName }[];
 }
 
 export interface Decision {
@@ -57,21 +66,38 @@ const RULE_ORDER = ['tool', 'label', 'server', 'policy', 'default'] as const;
 /**
  * The strictest floor that applies to a target, and the rule it comes from. Ties go to the
  * most specific rule (tool, then label, then server, then the global policy).
+ *
+ * A label's floor applies when the label is confirmed on the tool or set on its server; a
+ * label that is only suggested never does (this is the one place the rule is decided).
  */
 export function effectiveFloor(snapshot: PolicySnapshot, upstreamSlug: string, upstream: UpstreamEntry, toolName?: string): FloorSource {
   const candidates: { floor: FloorName; rule: string; order: number }[] = [{ floor: 'classical-ok', rule: 'default', order: RULE_ORDER.indexOf('default') }];
   const tool = toolName === undefined ? undefined : upstream.tools.get(toolName);
   if (tool?.floor) candidates.push({ floor: tool.floor, rule: `tool ${upstreamSlug}/${toolName}`, order: 0 });
-  for (const label of new Set([...(tool?.labels ?? []), ...upstream.labels])) {
+  const applied = new Set<string>();
+  for (const label of tool?.labels ?? []) {
+    applied.add(label);
     const floor = snapshot.labelFloors.get(label);
     if (floor) candidates.push({ floor, rule: `label ${label}`, order: 1 });
+  }
+  for (const label of upstream.labels) {
+    if (applied.has(label)) continue;
+    applied.add(label);
+    const floor = snapshot.labelFloors.get(label);
+    if (floor) candidates.push({ floor, rule: `label ${label} on server ${upstreamSlug}`, order: 1 });
   }
   if (upstream.floor) candidates.push({ floor: upstream.floor, rule: `server ${upstreamSlug}`, order: 2 });
   if (snapshot.global.enforcePqc) candidates.push({ floor: 'ML-KEM-768', rule: 'policy enforce_pqc', order: 3 });
   const rank = (f: FloorName) => getFloor(f).rank;
   candidates.sort((a, b) => rank(b.floor) - rank(a.floor) || a.order - b.order);
   const best = candidates[0]!;
-  return { floor: best.floor, rule: best.rule };
+  const unconfirmed = [...new Set(tool?.suggestedLabels ?? [])]
+    .filter((label) => !applied.has(label))
+    .flatMap((label) => {
+      const floor = snapshot.labelFloors.get(label);
+      return floor ? [{ label, floor }] : [];
+    });
+  return unconfirmed.length ? { floor: best.floor, rule: best.rule, unconfirmed } : { floor: best.floor, rule: best.rule };
 }
 
 export function decide(session: DecisionSession, target: DecisionTarget, snapshot: PolicySnapshot): Decision {

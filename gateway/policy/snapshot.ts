@@ -20,13 +20,20 @@ export interface GlobalPolicy {
 
 export interface ToolEntry {
   readonly floor?: FloorName;
+  /** Labels an admin confirmed (or put on the tool): their floors apply. */
   readonly labels: readonly string[];
+  /**
+   * Labels discovery suggested and no admin confirmed yet. They never carry a floor; decide()
+   * reports the floor each would add, so the console can say what confirming it changes.
+   */
+  readonly suggestedLabels?: readonly string[];
   /** `held`: its definition changed and an admin has not approved it again. */
   readonly status: 'active' | 'held';
 }
 
 export interface UpstreamEntry {
   readonly floor?: FloorName;
+  /** Labels an admin set on the server: their floors apply to every tool of it. */
   readonly labels: readonly string[];
   /** Keyed by tool name. Tools an upstream no longer lists are absent. */
   readonly tools: ReadonlyMap<string, ToolEntry>;

@@ -16,6 +16,7 @@ import type { Cosigner } from '../audit/cosignature';
 import { formatNote, parseNote } from '../audit/note';
 import { MAX_ADD_CHECKPOINT_BYTES, parseAddCheckpoint } from '../audit/witness-protocol';
 import { verifyConsistency } from '../audit/verify-proof';
+import { readBody } from '../http/read-body';
 import type { WitnessStateStore } from './witness-state';
 
 /** What the witness is configured with. */
@@ -36,24 +37,18 @@ function text(status: number, body: string, contentType = 'text/plain; charset=u
   return new Response(body, { status, headers: { 'content-type': contentType, 'cache-control': 'no-store' } });
 }
 
-/** Reads at most `limit` bytes of a body, refusing (null) as soon as it goes over, chunked or not. */
+/** The refusal of a body over the limit, told apart from a body that is not UTF-8. */
+class BodyTooLarge extends Error {}
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** The body as text, through the shared bounded reader (refused as soon as it passes `limit`), or null when too large. */
 async function readBounded(request: Request, limit: number): Promise<string | null> {
-  if (Number(request.headers.get('content-length') ?? '0') > limit) return null;
-  if (!request.body) return '';
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.length;
-    if (total > limit) {
-      await reader.cancel().catch(() => undefined);
-      return null;
-    }
-    chunks.push(value);
+  try {
+    return strictUtf8.decode(await readBody(request, limit, () => new BodyTooLarge()));
+  } catch (e) {
+    if (e instanceof BodyTooLarge) return null;
+    throw e;
   }
-  return new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks));
 }
 
 function firstSentence(e: unknown): string {

@@ -36,7 +36,7 @@ export async function listTools(actor: SessionUser, filters: ToolFilters = {}) {
     }),
     db.tool.count({ where }),
     currentPolicySnapshot(),
-    db.label.findMany({ orderBy: { name: 'asc' }, select: { name: true, description: true, floors: { select: { floor: true } }, _count: { select: { tools: true } } } }),
+    db.label.findMany({ orderBy: { name: 'asc' }, select: { name: true, description: true, floors: { select: { floor: true } }, _count: { select: { tools: { where: { source: 'confirmed' } } } } } }),
     db.upstream.findMany({ orderBy: { slug: 'asc' }, select: { slug: true, name: true, floors: { select: { floor: true } } } }),
   ]);
   const withFloors = tools.map((t) => {

@@ -50,7 +50,7 @@ export async function buildCompiledState(epoch: number): Promise<CompiledState> 
         floors: { select: { floor: true } },
         tools: {
           where: { status: { not: 'removed' } },
-          select: { name: true, status: true, floors: { select: { floor: true } }, labels: { where: { source: 'confirmed' }, select: { label: { select: { name: true } } } } },
+          select: { name: true, status: true, floors: { select: { floor: true } }, labels: { select: { source: true, label: { select: { name: true } } } } },
         },
       },
     }),
@@ -68,7 +68,16 @@ export async function buildCompiledState(epoch: number): Promise<CompiledState> 
   for (const u of upstreams) {
     upstreamIds.set(u.slug, u.id);
     const tools = new Map<string, ToolEntry>(
-      u.tools.map((t) => [t.name, { floor: t.floors[0]?.floor as FloorName | undefined, labels: t.labels.map((l) => l.label.name), status: t.status === 'held' ? 'held' : 'active' }]),
+      u.tools.map((t) => [
+        t.name,
+        {
+          floor: t.floors[0]?.floor as FloorName | undefined,
+          // Suggested labels go in too, apart: decide() ignores them and says what confirming one would change.
+          labels: t.labels.filter((l) => l.source === 'confirmed').map((l) => l.label.name),
+          suggestedLabels: t.labels.filter((l) => l.source === 'suggested').map((l) => l.label.name),
+          status: t.status === 'held' ? 'held' : 'active',
+        },
+      ]),
     );
     upstreamEntries.set(u.slug, { floor: u.floors[0]?.floor as FloorName | undefined, labels: u.labels, tools });
     const credentials: UpstreamCredentials = u.credentialsSealed ? JSON.parse(new TextDecoder().decode(openSecret(u.credentialsSealed, credentialsContext(u.id)))) : {};

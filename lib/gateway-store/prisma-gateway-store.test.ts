@@ -127,12 +127,13 @@ describe('PrismaGatewayStore', () => {
 
   it('writes traffic as discovery edges with counts, last use, and audit events', async () => {
     const base = { requestId: 'r', upstream: 'clinic', method: 'tools/call', tool: 'read_chart', identityId, transport: 'pq' as const, code: 'allowed', rule: 'label healthcare', epoch: 1 };
+    // Each decision has its own request id (a batch written again skips the ids already stored).
     await store.recordTraffic([
-      { ...base, time: Date.now(), suite: hybrid.suite, decision: 'allow' },
-      { ...base, time: Date.now(), suite: hybrid.suite, decision: 'allow' },
-      { ...base, time: Date.now(), suite: 'classical-bearer', transport: 'bearer', decision: 'deny', code: 'below_floor' },
+      { ...base, requestId: 'r1', time: Date.now(), suite: hybrid.suite, decision: 'allow' },
+      { ...base, requestId: 'r2', time: Date.now(), suite: hybrid.suite, decision: 'allow' },
+      { ...base, requestId: 'r3', time: Date.now(), suite: 'classical-bearer', transport: 'bearer', decision: 'deny', code: 'below_floor' },
     ]);
-    await store.recordTraffic([{ ...base, time: Date.now(), suite: hybrid.suite, decision: 'allow' }]);
+    await store.recordTraffic([{ ...base, requestId: 'r4', time: Date.now(), suite: hybrid.suite, decision: 'allow' }]);
     const edges = await db.discoveryEdge.findMany({ orderBy: { suite: 'asc' }, select: { suite: true, calls: true, allowed: true, refused: true } });
     expect(edges).toEqual([
       { suite: 'classical-bearer', calls: 1, allowed: 0, refused: 1 },

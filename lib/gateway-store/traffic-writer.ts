@@ -7,8 +7,8 @@
  * Started by server.ts on PostgreSQL only: the embedded database admits one client, so there
  * its own thread writes the batches (lib/db/database-thread.ts). A batch the worker cannot take
  * (it failed to start, or died before answering) is written on the calling thread instead:
- * nothing is dropped for want of a worker (a batch the worker had already committed when it
- * died would be written twice).
+ * nothing is dropped for want of a worker (and a batch the worker had already committed when it
+ * died is not stored twice: recordTraffic skips request ids already in the log).
  */
 import type { Worker } from 'node:worker_threads';
 import type { TrafficEvent } from '@/gateway/mcp/store';

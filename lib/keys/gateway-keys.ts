@@ -1,5 +1,6 @@
 import { generateKeyPair, type KeyPair, type TicketKey, type TicketKeyRing } from '@/gateway/channel';
 import { fromBase64Url, getCryptoProvider, toHex, type SignatureId } from '@/gateway/crypto';
+import { GatewayError } from '@/gateway/errors';
 import { signKeyLink } from '@/gateway/keys';
 import { appendAuditEvent } from '../audit/append-audit-event';
 import { db } from '../db';
@@ -151,11 +152,17 @@ export class DatabaseTicketKeyRing implements TicketKeyRing {
 
   private async load() {
     if (this.cache && Date.now() - this.cache.at < this.ttlMs) return this.cache;
-    const rows = await db.key.findMany({
-      where: { purpose: 'ticket', owner: 'gateway', state: { in: ['active', 'retiring'] } },
-      select: { version: true, state: true, secretSealed: true },
-      orderBy: { version: 'desc' },
-    });
+    const rows = await db.key
+      .findMany({
+        where: { purpose: 'ticket', owner: 'gateway', state: { in: ['active', 'retiring'] } },
+        select: { version: true, state: true, secretSealed: true },
+        orderBy: { version: 'desc' },
+      })
+      .catch(() => {
+        // Fail closed, and say why: the channel answers an unexpected error opaquely. Keys a minute
+        // old are not served instead: a rotation or retirement would go unseen for as long.
+        throw new GatewayError('store_unavailable', 'the gateway database cannot be reached, so post-quantum sessions cannot be opened or resumed until it returns (the connector posts the same record again)');
+      });
     const keys = rows.filter((r) => r.secretSealed).map((r) => ({ version: r.version, key: openSecret(r.secretSealed!, ticketContext(r.version)) }));
     const activeVersion = rows.find((r) => r.state === 'active')?.version;
     const current = keys.find((k) => k.version === activeVersion);

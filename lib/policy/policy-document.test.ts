@@ -79,4 +79,30 @@ describe('policy YAML', () => {
   it('refuses a duplicated key instead of keeping the last one', () => {
     expect(parsePolicyYaml('mode: enforce\nmode: monitor\n').ok).toBe(false);
   });
+
+  // Both found by `npm run fuzz`: the yaml library throws them from toJS(), past its parser's errors.
+  it('answers an alias without its anchor with a problem, not an exception', () => {
+    const parsed = parsePolicyYaml('floors:\n  servers: *l\n');
+    expect(parsed).toMatchObject({ ok: false, problems: [{ message: expect.stringMatching(/Unresolved alias.*define each anchor/) }] });
+  });
+
+  it('answers an alias expansion bomb with a problem, not an exception', () => {
+    const lines = ['a0: &a0 [x, x, x, x, x, x, x, x, x, x]'];
+    for (let i = 1; i < 8; i++) lines.push(`a${i}: &a${i} [${Array(10).fill(`*a${i - 1}`).join(', ')}]`);
+    const parsed = parsePolicyYaml(`${lines.join('\n')}\nfloors: { labels: { x: *a7 } }\n`);
+    expect(parsed).toMatchObject({ ok: false, problems: [{ message: expect.stringMatching(/expands its aliases more than 100 times/) }] });
+  });
+
+  it('refuses flow collections nested deeper than 32 before parsing: 60,000 deep aborted the process', () => {
+    const started = performance.now();
+    const parsed = parsePolicyYaml(`floors: ${'['.repeat(60_000)}${']'.repeat(60_000)}\n`);
+    expect(parsed).toMatchObject({ ok: false, problems: [{ line: 1, column: 41, message: expect.stringMatching(/nest more than 32 deep/) }] });
+    expect(performance.now() - started).toBeLessThan(200);
+    expect(parsePolicyYaml('floors: { labels: { healthcare: ML-KEM-768 } }\n').ok).toBe(true);
+  });
+
+  it('answers a collection key whose anchor has control characters with a problem, not an exception', () => {
+    const parsed = parsePolicyYaml('floors:\n  labels: &l { a: ML-KEM-768 }\n  ? serv labels: &\u0000\u0000a: ML-KEM');
+    expect(parsed).toMatchObject({ ok: false, problems: [{ message: expect.stringMatching(/cannot be read as a policy \(Anchor must not contain/) }] });
+  });
 });

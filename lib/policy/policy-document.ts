@@ -76,10 +76,46 @@ export interface PolicyProblem {
 
 export type ParsedPolicy = { ok: true; document: PolicyDocument } | { ok: false; problems: PolicyProblem[] };
 
+/** Most alias expansions a policy may need (yaml's default); past it a document is refused. */
+const MAX_ALIAS_COUNT = 100;
+
+/**
+ * Deepest nesting of flow collections (`[`, `{`) a policy may use; a real one needs three. The yaml
+ * library parses deep flow nests in superlinear time and, some tens of thousands deep (well
+ * inside the 200 kB a policy may be), aborts the whole process running out of memory (found by
+ * `npm run fuzz`), so depth is counted before parsing. Every bracket counts, quoted or not:
+ * a scanner that tried to skip quoted text could be fooled into skipping real brackets.
+ */
+const MAX_FLOW_DEPTH = 32;
+
+function flowDepthProblem(text: string): PolicyProblem | undefined {
+  let depth = 0;
+  let line = 1;
+  let lineStart = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x0a) (line++, (lineStart = i + 1));
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > MAX_FLOW_DEPTH) return { line, column: i - lineStart + 1, path: '', message: `brackets ([ or {) nest more than ${MAX_FLOW_DEPTH} deep; a policy needs a few levels: flatten it` };
+    } else if ((c === 0x5d || c === 0x7d) && depth > 0) depth--;
+  }
+  return undefined;
+}
+
+function toJsProblem(e: unknown): string {
+  const message = String((e as Error)?.message ?? e).split('\n')[0]!.slice(0, 200);
+  if (message.startsWith('Unresolved alias')) return `${message}; define each anchor (&name) before an alias (*name) uses it`;
+  if (message.startsWith('Excessive alias count')) return `the YAML expands its aliases more than ${MAX_ALIAS_COUNT} times; write the values out instead of nesting aliases`;
+  return `the YAML cannot be read as a policy (${message}); use plain keys and values as in the documented policy shape`;
+}
+
 /** Parses policy YAML; every problem carries the line and column of the offending text. */
 export function parsePolicyYaml(text: string): ParsedPolicy {
+  const tooDeep = flowDepthProblem(text);
+  if (tooDeep) return { ok: false, problems: [tooDeep] };
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  // logLevel 'error': a warning (a key that is a collection) is left to the schema to refuse, not logged.
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, logLevel: 'error' });
   if (doc.errors.length > 0) {
     return {
       ok: false,
@@ -89,7 +125,17 @@ export function parsePolicyYaml(text: string): ParsedPolicy {
       }),
     };
   }
-  const result = policyDocumentSchema.safeParse(doc.toJS() ?? {});
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) ?? {};
+  } catch (e) {
+    // The yaml library reports some problems only here, by throwing (all found by `npm run
+    // fuzz`): an alias without its anchor and an alias expansion bomb (ReferenceError), a
+    // collection used as a key whose anchor it cannot write back out (Error). Only library code
+    // runs in toJS(), so whatever it throws is a problem of the document.
+    return { ok: false, problems: [{ line: 1, column: 1, path: '', message: toJsProblem(e) }] };
+  }
+  const result = policyDocumentSchema.safeParse(value);
   if (result.success) return { ok: true, document: result.data };
   return {
     ok: false,

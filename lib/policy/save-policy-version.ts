@@ -14,12 +14,20 @@ export async function savePolicyVersion(input: {
   yaml?: string;
   comment: string;
   actorId: string | null;
+  /**
+   * The version in force when an admin reviewed this change (0: none yet). When given, the
+   * save is refused if another version was saved since, so what is saved is what was confirmed.
+   */
+  reviewedVersion?: number;
 }) {
   const version = await db.$transaction(async (tx) => {
     // Versions are numbered and derived from the one in force: two admins saving at once must
     // queue, or one change would silently undo the other. (Key: "pqgate" 0x0002, see migrate.ts.)
     await tx.$queryRaw`SELECT pg_advisory_xact_lock(8102370872878497794)::text AS locked`;
-    const active = await tx.policyVersion.findFirst({ where: { active: true }, select: { document: true } });
+    const active = await tx.policyVersion.findFirst({ where: { active: true }, select: { version: true, document: true } });
+    if (input.reviewedVersion !== undefined && (active?.version ?? 0) !== input.reviewedVersion) {
+      throw new AppError('conflict', `v${active?.version ?? 0} was saved after you reviewed this change against v${input.reviewedVersion}, so nothing was saved. Review the change again.`);
+    }
     const document = typeof input.document === 'function' ? input.document(active ? policyDocumentSchema.parse(active.document) : emptyPolicy()) : input.document;
     const servers = new Map((await tx.upstream.findMany({ select: { id: true, slug: true } })).map((u) => [u.slug, u.id]));
     const problems: string[] = [];

@@ -11,6 +11,8 @@ import { Time } from '@/components/ui/time';
 import { requirePageUser } from '@/lib/auth/current-user';
 import { can } from '@/lib/auth/roles';
 import { listAlerts } from '@/lib/data/list-alerts';
+import { readAlertsVersion } from '@/lib/data/read-alerts-version';
+import { env } from '@/lib/env';
 import { ALERT_SEVERITIES, alertFilterSchema } from '@/lib/validations/alert';
 import { AlertStatusButtons } from './_components/alert-status-buttons';
 
@@ -28,6 +30,7 @@ const KINDS = {
   pq_fallback: 'Post-quantum to classical',
   latency_spike: 'Latency spike',
   audit_history_rewritten: 'Audit history rewritten',
+  traffic_unstored: 'Gateway decision not stored',
 } as const;
 
 type Search = Record<string, string | string[] | undefined>;
@@ -36,12 +39,12 @@ export default async function AlertsPage({ searchParams }: { searchParams: Promi
   const user = await requirePageUser('/alerts');
   const raw = Object.fromEntries(Object.entries(await searchParams).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]));
   const filter = alertFilterSchema.parse(raw);
-  const alerts = await listAlerts(user, filter);
+  const [alerts, version] = await Promise.all([listAlerts(user, filter), readAlertsVersion(user)]);
   const manage = can(user.role, 'alerts:manage');
   return (
     <>
       <PageHeader title="Alerts" description="Downgrade attempts, replays, bad signatures, unknown identities, handshake bursts, fallbacks to classical and latency spikes, as the gateway sees them. Updates live." />
-      <LiveRefresh />
+      <LiveRefresh watch="/api/alerts/version" version={version} everyMs={env().PQGATE_LIVE_REFRESH_SECONDS * 1000} />
       <form method="get" aria-label="Filter alerts" className="mb-4 flex flex-wrap items-end gap-3">
         <Field id="alert-status" label="Status">
           <Select id="alert-status" name="status" defaultValue={filter.status}>
@@ -127,11 +130,12 @@ export default async function AlertsPage({ searchParams }: { searchParams: Promi
                   <Time value={a.lastSeenAt} />
                 </Td>
                 <Td className="whitespace-nowrap text-sm">
-                  <Link className="underline" href={a.mapHref}>
+                  {/* No prefetch: a table of links would fetch every target again after each live refresh. */}
+                  <Link className="underline" href={a.mapHref} prefetch={false}>
                     Map
                   </Link>{' '}
                   ·{' '}
-                  <Link className="underline" href={a.auditHref}>
+                  <Link className="underline" href={a.auditHref} prefetch={false}>
                     Audit events
                   </Link>
                 </Td>

@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import { FloorSourceNote } from '@/components/floor-source-note';
 import { Badge } from '@/components/ui/badge';
 import { buttonClasses } from '@/components/ui/button';
 import { Card, CardTitle } from '@/components/ui/card';
@@ -12,7 +13,9 @@ import { can } from '@/lib/auth/roles';
 import { listPolicyVersions, listSimulatorChoices } from '@/lib/data/list-policy-versions';
 import { simulateDecision, SIMULATOR_SUITES } from '@/lib/data/simulate-decision';
 import { emptyPolicy, policyDocumentSchema, policyToYaml } from '@/lib/policy/policy-document';
-import { ImportPolicyForm, ModeToggle, PolicyEditor, RollbackButton } from './_components/policy-forms';
+import { ImportPolicyForm } from './_components/import-policy-form';
+import { PolicyEditor } from './_components/policy-editor';
+import { ModeToggle, RollbackButton } from './_components/policy-forms';
 
 export const metadata: Metadata = { title: 'Policies' };
 
@@ -47,9 +50,9 @@ export default async function PoliciesPage({ searchParams }: { searchParams: Pro
       />
       <div className="grid gap-6 xl:grid-cols-[3fr_2fr]">
         <Card>
-          <CardTitle description="Save to create a new version; it is in force at once. Problems are shown with their line.">{active ? `Active policy: v${active.version}` : 'No policy saved yet'}</CardTitle>
+          <CardTitle description="Save to review what changes, then confirm to create a new version; it is in force at once. Problems are shown with their line.">{active ? `Active policy: v${active.version}` : 'No policy saved yet'}</CardTitle>
           {write ? (
-            <PolicyEditor key={active?.version ?? 0} yaml={active?.yaml ?? policyToYaml(emptyPolicy(), 'pqgate policy: no floors yet')} />
+            <PolicyEditor yaml={active?.yaml ?? policyToYaml(emptyPolicy(), 'pqgate policy: no floors yet')} />
           ) : (
             <pre className="overflow-x-auto rounded bg-slate-100 p-4 font-mono text-xs dark:bg-slate-950">{active?.yaml ?? 'No policy saved yet.'}</pre>
           )}
@@ -60,7 +63,7 @@ export default async function PoliciesPage({ searchParams }: { searchParams: Pro
             {write && active ? <ModeToggle mode={active.mode} /> : <p className="text-sm">Mode: {active?.mode ?? 'enforce'}</p>}
             {write ? (
               <div className="mt-4 border-t border-slate-200 pt-4 dark:border-slate-800">
-                <ImportPolicyForm />
+                <ImportPolicyForm activeVersion={active?.version ?? 0} />
               </div>
             ) : null}
           </Card>
@@ -119,6 +122,12 @@ export default async function PoliciesPage({ searchParams }: { searchParams: Pro
                 <p>
                   Rule: <span className="font-mono text-xs">{simulation.rule}</span>
                 </p>
+                {simulation.effectiveFloor ? (
+                  <div>
+                    Effective floor: <span className="font-mono text-xs">{simulation.effectiveFloor.floor}</span>
+                    <FloorSourceNote source={simulation.effectiveFloor} />
+                  </div>
+                ) : null}
                 <p className="text-slate-700 dark:text-slate-300">{simulation.message}</p>
               </div>
             ) : null}
@@ -134,7 +143,7 @@ export default async function PoliciesPage({ searchParams }: { searchParams: Pro
               ))}
             </dl>
           </Card>
-          <Card>
+          <Card aria-label="Floors in force">
             <CardTitle description="Materialised from the active policy.">Floors in force</CardTitle>
             {floors.length === 0 ? (
               <p className="text-sm text-slate-600 dark:text-slate-400">None: every tool is open to classical sessions unless enforce_pqc is on.</p>

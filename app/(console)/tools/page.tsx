@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import { FloorSourceNote } from '@/components/floor-source-note';
 import { Badge } from '@/components/ui/badge';
 import { buttonClasses } from '@/components/ui/button';
 import { Card, CardTitle } from '@/components/ui/card';
@@ -160,7 +161,7 @@ export default async function ToolsPage({ searchParams }: { searchParams: Promis
                             ) : (
                               <Badge key={l.label.name} tone={l.source === 'confirmed' ? 'info' : 'neutral'}>
                                 {l.label.name}
-                                {l.source === 'suggested' ? '?' : ''}
+                                {l.source === 'suggested' ? <abbr title="suggested: no floor until an admin confirms it">?</abbr> : null}
                               </Badge>
                             ),
                           )}
@@ -171,7 +172,7 @@ export default async function ToolsPage({ searchParams }: { searchParams: Promis
                         {t.effective ? (
                           <>
                             <Badge tone={FLOOR_TONE[t.effective.floor]}>{t.effective.floor}</Badge>
-                            <span className="block text-xs text-slate-500">from {t.effective.rule}</span>
+                            <FloorSourceNote source={t.effective} />
                           </>
                         ) : (
                           '—'
@@ -191,7 +192,7 @@ export default async function ToolsPage({ searchParams }: { searchParams: Promis
 
       <div className="mt-6 grid gap-6 lg:grid-cols-2">
         <Card>
-          <CardTitle description="A label's floor applies to every tool with that (confirmed) label.">Floors by label</CardTitle>
+          <CardTitle description="A label's floor applies to every tool where the label is confirmed, and to every tool of a server that carries it. A suggested label (marked ?) carries no floor until an admin confirms it.">Floors by label</CardTitle>
           {labels.length === 0 ? (
             <p className="text-sm text-slate-600">No labels yet. Add one to tools above, or let pqgate suggest them.</p>
           ) : (
@@ -199,7 +200,7 @@ export default async function ToolsPage({ searchParams }: { searchParams: Promis
               {labels.map((l) => (
                 <li key={l.name} className="flex flex-wrap items-center justify-between gap-2">
                   <span>
-                    <Badge tone="info">{l.name}</Badge> <span className="text-xs text-slate-500">{l._count.tools} tool(s)</span>
+                    <Badge tone="info">{l.name}</Badge> <span className="text-xs text-slate-500">{l._count.tools} tool(s) confirmed</span>
                   </span>
                   {write ? <ScopeFloorForm scope="label" target={l.name} current={l.floors[0]?.floor} /> : <span className="font-mono text-sm">{l.floors[0]?.floor ?? '—'}</span>}
                 </li>

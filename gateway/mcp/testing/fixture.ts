@@ -10,7 +10,7 @@ import { openConnector, relay, type Connector } from '../../connector/connector'
 import { generateKeyPair, type KeyPair, type PublicKeyRecord } from '../../channel';
 import { serveNode, type NodeServer } from '../../http/node-adapter';
 import { startDemoUpstream } from '../../../scripts/demo-upstreams/start-demo-upstream';
-import { createMcpGateway, type McpGateway, type McpGatewayOptions } from '../gateway';
+import { createMcpGateway, type McpGateway, type McpGatewayDeps, type McpGatewayOptions } from '../gateway';
 import { MemoryGatewayStore } from './memory-store';
 
 /** Deterministic gateway signing keys, one per scheme. */
@@ -31,7 +31,7 @@ export interface Fixture {
 }
 
 /** Starts clinic-records and inventory, a store that knows them, and the gateway. */
-export async function startFixture(options: McpGatewayOptions = {}, configure?: (store: MemoryGatewayStore) => void): Promise<Fixture> {
+export async function startFixture(options: McpGatewayOptions = {}, configure?: (store: MemoryGatewayStore) => void, deps: Pick<McpGatewayDeps, 'journal'> = {}): Promise<Fixture> {
   const [clinic, inventory] = await Promise.all([startDemoUpstream('clinic-records', { port: 0 }), startDemoUpstream('inventory', { port: 0 })]);
   const store = new MemoryGatewayStore(GATEWAY_KEYS)
     .addUpstream({ slug: 'clinic-records', transport: 'http', url: clinic.url, headers: { 'x-upstream-credential': 'secret-not-logged' } })
@@ -39,7 +39,7 @@ export async function startFixture(options: McpGatewayOptions = {}, configure?: 
     .addIdentity(ALICE.identityId, ALICE.identityName)
     .addToken(TOKEN, ALICE);
   configure?.(store);
-  const gateway = createMcpGateway({ store, options: { trafficIntervalMs: 50, ...options } });
+  const gateway = createMcpGateway({ store, ...deps, options: { trafficIntervalMs: 50, ...options } });
   const http = await serveNode((request) => {
     const server = decodeURIComponent(new URL(request.url).pathname.split('/')[3] ?? '');
     return gateway.handle(request, server);

@@ -1,77 +1,11 @@
 'use client';
 
 import { useActionState } from 'react';
-import { importPolicyAction } from '@/lib/actions/policies/import-policy-action';
 import { rollbackPolicyAction } from '@/lib/actions/policies/rollback-policy-action';
-import { savePolicyAction } from '@/lib/actions/policies/save-policy-action';
 import { setPolicyModeAction } from '@/lib/actions/policies/set-policy-mode-action';
-import { idle, lastValue } from '@/lib/actions/safe-action-state';
+import { idle } from '@/lib/actions/safe-action-state';
 import { Button } from '@/components/ui/button';
-import { Field, Input } from '@/components/ui/field';
 import { FormMessage } from '@/components/ui/form-message';
-
-/** The YAML editor: problems are listed with their line and column; nothing is saved until all are fixed. */
-export function PolicyEditor({ yaml }: { yaml: string }) {
-  const [state, action, pending] = useActionState(savePolicyAction, idle);
-  const problems = state.status === 'error' ? state.fieldErrors?.yaml : undefined;
-  return (
-    <form action={action} className="space-y-3" aria-label="Edit the policy">
-      <label htmlFor="policy-yaml" className="block text-sm font-medium">
-        Policy (YAML)
-      </label>
-      <textarea
-        id="policy-yaml"
-        name="yaml"
-        rows={22}
-        spellCheck={false}
-        defaultValue={lastValue(state, 'yaml') ?? yaml}
-        aria-invalid={Boolean(problems) || undefined}
-        aria-describedby="policy-problems"
-        className="block w-full rounded-md border border-slate-300 bg-white p-3 font-mono text-xs leading-5 dark:border-slate-700 dark:bg-slate-950"
-      />
-      {problems ? (
-        <ul id="policy-problems" className="list-disc space-y-1 pl-5 text-sm text-red-700 dark:text-red-300" aria-label="Policy problems">
-          {problems.map((p) => (
-            <li key={p}>{p}</li>
-          ))}
-        </ul>
-      ) : (
-        <span id="policy-problems" />
-      )}
-      <Field id="policy-comment" label="What changed (optional)">
-        <Input id="policy-comment" name="comment" defaultValue={lastValue(state, 'comment')} />
-      </Field>
-      <FormMessage state={state} />
-      <Button type="submit" disabled={pending}>
-        {pending ? 'Saving…' : 'Save as new version'}
-      </Button>
-    </form>
-  );
-}
-
-export function ImportPolicyForm() {
-  const [state, action, pending] = useActionState(importPolicyAction, idle);
-  const problems = state.status === 'error' ? (state.fieldErrors?.yaml ?? state.fieldErrors?.file) : undefined;
-  return (
-    <form action={action} className="space-y-2" aria-label="Import a policy file">
-      <label htmlFor="policy-file" className="block text-sm font-medium">
-        Import a YAML file
-      </label>
-      <input id="policy-file" name="file" type="file" accept=".yaml,.yml,application/yaml,text/yaml,text/plain" required className="block text-sm" />
-      {problems ? (
-        <ul className="list-disc space-y-1 pl-5 text-sm text-red-700 dark:text-red-300">
-          {problems.map((p) => (
-            <li key={p}>{p}</li>
-          ))}
-        </ul>
-      ) : null}
-      <FormMessage state={state} />
-      <Button type="submit" variant="secondary" size="sm" disabled={pending}>
-        Import
-      </Button>
-    </form>
-  );
-}
 
 export function ModeToggle({ mode }: { mode: 'enforce' | 'monitor' }) {
   const [state, action, pending] = useActionState(setPolicyModeAction, idle);

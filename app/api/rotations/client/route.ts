@@ -1,9 +1,11 @@
 import { errorResponse } from '@/lib/errors';
+import { readRequestBody } from '@/lib/http/read-request-body';
 import { submitClientRotation } from '@/lib/rotations/submit-client-rotation';
 
 export const dynamic = 'force-dynamic';
 
-const MAX_BODY = 64 * 1024;
+/** Largest rotation request: a proof with two ML-DSA-87 keys and signatures is about 20 kB. */
+const MAX_ROTATION_BODY_BYTES = 64 * 1024;
 
 /**
  * `pqgate rotate` submits here. No session: the request is authenticated by the signatures of
@@ -11,12 +13,10 @@ const MAX_BODY = 64 * 1024;
  */
 export async function POST(request: Request) {
   try {
-    if (Number(request.headers.get('content-length') ?? 0) > MAX_BODY) return Response.json({ error: { code: 'invalid_input', message: 'Request too large.' } }, { status: 413 });
-    const text = await request.text();
-    if (text.length > MAX_BODY) return Response.json({ error: { code: 'invalid_input', message: 'Request too large.' } }, { status: 413 });
+    const bytes = await readRequestBody(request, MAX_ROTATION_BODY_BYTES, 'pqgate rotate sends far less: check the command and what sits between it and the console.');
     let body: unknown;
     try {
-      body = JSON.parse(text);
+      body = JSON.parse(new TextDecoder().decode(bytes));
     } catch {
       return Response.json({ error: { code: 'invalid_input', message: 'Expected a JSON body from pqgate rotate.' } }, { status: 400 });
     }
