@@ -46,7 +46,7 @@ export async function buildCompiledState(epoch: number): Promise<CompiledState> 
     db.cryptoFloor.findMany({ where: { scope: 'label' }, select: { floor: true, label: { select: { name: true } } } }),
     db.upstream.findMany({
       select: {
-        id: true, slug: true, transport: true, url: true, command: true, args: true, env: true, credentialsSealed: true, labels: true,
+        id: true, slug: true, transport: true, url: true, command: true, args: true, env: true, credentialsSealed: true, labels: true, shared: true, allowSampling: true, allowElicitation: true,
         floors: { select: { floor: true } },
         tools: {
           where: { status: { not: 'removed' } },
@@ -81,10 +81,11 @@ export async function buildCompiledState(epoch: number): Promise<CompiledState> 
     );
     upstreamEntries.set(u.slug, { floor: u.floors[0]?.floor as FloorName | undefined, labels: u.labels, tools });
     const credentials: UpstreamCredentials = u.credentialsSealed ? JSON.parse(new TextDecoder().decode(openSecret(u.credentialsSealed, credentialsContext(u.id)))) : {};
+    const session = { shared: u.shared, allowSampling: u.allowSampling, allowElicitation: u.allowElicitation };
     if (u.transport === 'http' && u.url) {
-      upstreamConfigs.set(u.slug, { slug: u.slug, transport: 'http', url: u.url, headers: credentials.headers ?? {} });
+      upstreamConfigs.set(u.slug, { slug: u.slug, transport: 'http', url: u.url, headers: credentials.headers ?? {}, ...session });
     } else if (u.transport === 'stdio' && u.command) {
-      upstreamConfigs.set(u.slug, { slug: u.slug, transport: 'stdio', command: u.command, args: u.args, env: { ...(u.env as Record<string, string>), ...credentials.env } });
+      upstreamConfigs.set(u.slug, { slug: u.slug, transport: 'stdio', command: u.command, args: u.args, env: { ...(u.env as Record<string, string>), ...credentials.env }, ...session });
     }
   }
 

@@ -80,7 +80,23 @@ describe('PrismaGatewayStore', () => {
     expect(decide(caller, { kind: 'tool', upstream: 'clinic', tool: 'read_chart' }, snap)).toMatchObject({ allowed: false, rule: 'label healthcare' });
     expect(decide(caller, { kind: 'tool', upstream: 'clinic', tool: 'ping' }, snap).allowed).toBe(true);
     expect(decide({ strength: hybrid, identityId }, { kind: 'tool', upstream: 'clinic', tool: 'read_chart' }, snap).allowed).toBe(true);
-    expect(store.upstream('clinic')).toEqual({ slug: 'clinic', transport: 'http', url: 'http://127.0.0.1:1/mcp', headers: {} });
+    // A server registered before the relay settings existed is the faithful relay: its own session per client, every request relayed.
+    expect(store.upstream('clinic')).toEqual({ slug: 'clinic', transport: 'http', url: 'http://127.0.0.1:1/mcp', headers: {}, shared: false, allowSampling: true, allowElicitation: true });
+  });
+
+  it('carries each server\'s relay settings into its UpstreamConfig, for HTTP and stdio alike', async () => {
+    await db.upstream.create({ data: { slug: 'notes', name: 'Notes', transport: 'stdio', command: 'node', args: ['notes.js'], labels: [], shared: true } });
+    await db.upstream.update({ where: { slug: 'clinic' }, data: { allowSampling: false, allowElicitation: false } });
+    await store.rebuild(await bumpGatewayEpoch());
+    expect(store.upstream('notes')).toEqual({ slug: 'notes', transport: 'stdio', command: 'node', args: ['notes.js'], env: {}, shared: true, allowSampling: true, allowElicitation: true });
+    expect(store.upstream('clinic')).toMatchObject({ shared: false, allowSampling: false, allowElicitation: false });
+
+    await db.upstream.update({ where: { slug: 'clinic' }, data: { allowSampling: true } });
+    await db.upstream.delete({ where: { slug: 'notes' } });
+    await store.rebuild(await bumpGatewayEpoch());
+    expect(store.upstream('clinic')).toMatchObject({ allowSampling: true, allowElicitation: false });
+    await db.upstream.update({ where: { slug: 'clinic' }, data: { allowElicitation: true } });
+    await store.rebuild(await bumpGatewayEpoch());
   });
 
   it('authenticates API tokens by hash, and stops when revoked or expired', async () => {
