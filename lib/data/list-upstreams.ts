@@ -9,7 +9,7 @@ export async function listUpstreams(actor: SessionUser) {
   const rows = await db.upstream.findMany({
     orderBy: { slug: 'asc' },
     select: {
-      id: true, slug: true, name: true, description: true, transport: true, url: true, command: true, args: true, labels: true, credentialsSealed: true,
+      id: true, slug: true, name: true, description: true, transport: true, url: true, command: true, args: true, labels: true, credentialsSealed: true, shared: true, allowSampling: true, allowElicitation: true,
       status: true, lastError: true, lastListedAt: true,
       _count: { select: { tools: { where: { status: { not: 'removed' } } } } },
     },

@@ -57,3 +57,22 @@ export const replaceCredentialsSchema = z.object({
   secretHeaders: keyValueLines(':', 'header'),
   secretEnv: keyValueLines('=', 'variable'),
 });
+
+/**
+ * A checkbox: a ticked box posts `on`, a clear one posts nothing (false). Plain-object callers
+ * may pass a boolean. Anything else is refused rather than read as either.
+ */
+const checkbox = z
+  .union([z.boolean(), z.literal('on')], { message: 'Tick the box or leave it clear.' })
+  .optional()
+  .transform((v) => v === true || v === 'on');
+
+/** The per-server relay settings (gateway/mcp/store.ts `UpstreamSessionConfig`). */
+export const upstreamSettingsSchema = z.object({
+  upstreamId: z.string({ message: 'Choose a server: reload the page.' }).min(1, 'Choose a server: reload the page.'),
+  shared: checkbox,
+  allowSampling: checkbox,
+  allowElicitation: checkbox,
+});
+
+export type UpstreamSettingsInput = z.infer<typeof upstreamSettingsSchema>;

@@ -14,6 +14,13 @@ export const metadata: Metadata = { title: 'Servers' };
 
 const LIVE_TONE = { ready: 'good', connecting: 'info', down: 'bad' } as const;
 
+/** One line on how clients meet the server, in the words the settings form uses. */
+function relaySummary(u: { shared: boolean; allowSampling: boolean; allowElicitation: boolean }): string {
+  if (u.shared) return 'shared: one session for all clients';
+  const refused = [u.allowSampling ? null : 'sampling', u.allowElicitation ? null : 'elicitation'].filter(Boolean);
+  return `one session per client${refused.length ? `; refuses ${refused.join(' and ')}` : ''}`;
+}
+
 export default async function ServersPage() {
   const user = await requirePageUser('/servers');
   const upstreams = await listUpstreams(user);
@@ -52,7 +59,10 @@ export default async function ServersPage() {
                     <span className="block font-mono text-xs text-slate-500">/api/mcp/{u.slug}</span>
                     <span className="block max-w-md text-xs text-slate-500">{u.description}</span>
                   </Td>
-                  <Td>{u.transport}</Td>
+                  <Td>
+                    {u.transport}
+                    <span className="block text-xs text-slate-500">{relaySummary(u)}</span>
+                  </Td>
                   <Td className="font-mono text-xs">
                     {u.transport === 'http' ? u.url : [u.command, ...u.args].join(' ')}
                     {u.hasCredentials ? <span className="block text-slate-500">credentials: sealed</span> : null}
@@ -73,7 +83,7 @@ export default async function ServersPage() {
                   </Td>
                   {manage ? (
                     <Td>
-                      <ServerRowActions upstreamId={u.id} slug={u.slug} transport={u.transport} />
+                      <ServerRowActions upstreamId={u.id} slug={u.slug} transport={u.transport} settings={{ shared: u.shared, allowSampling: u.allowSampling, allowElicitation: u.allowElicitation }} />
                     </Td>
                   ) : null}
                 </Tr>

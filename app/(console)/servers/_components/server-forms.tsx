@@ -5,6 +5,7 @@ import { refreshUpstreamAction } from '@/lib/actions/upstreams/refresh-upstream-
 import { registerUpstreamAction } from '@/lib/actions/upstreams/register-upstream-action';
 import { removeUpstreamAction } from '@/lib/actions/upstreams/remove-upstream-action';
 import { replaceUpstreamCredentialsAction } from '@/lib/actions/upstreams/replace-upstream-credentials-action';
+import { updateUpstreamSettingsAction } from '@/lib/actions/upstreams/update-upstream-settings-action';
 import { idle, lastValue } from '@/lib/actions/safe-action-state';
 import { Button } from '@/components/ui/button';
 import { Field, Input, Select } from '@/components/ui/field';
@@ -76,7 +77,13 @@ export function RegisterServerForm() {
   );
 }
 
-export function ServerRowActions({ upstreamId, slug, transport }: { upstreamId: string; slug: string; transport: 'http' | 'stdio' }) {
+export interface RelaySettings {
+  shared: boolean;
+  allowSampling: boolean;
+  allowElicitation: boolean;
+}
+
+export function ServerRowActions({ upstreamId, slug, transport, settings }: { upstreamId: string; slug: string; transport: 'http' | 'stdio'; settings: RelaySettings }) {
   const [refreshState, refresh, refreshing] = useActionState(refreshUpstreamAction, idle);
   const [removeState, remove, removing] = useActionState(removeUpstreamAction, idle);
   const [credState, replace, replacing] = useActionState(replaceUpstreamCredentialsAction, idle);
@@ -115,7 +122,50 @@ export function ServerRowActions({ upstreamId, slug, transport }: { upstreamId: 
           <FormMessage state={credState} />
         </form>
       </details>
+      <RelaySettingsForm upstreamId={upstreamId} slug={slug} settings={settings} />
       <FormMessage state={refreshState.status !== 'idle' ? refreshState : removeState} />
     </div>
+  );
+}
+
+const BOX = 'mt-0.5 size-4 shrink-0';
+
+/** How client sessions meet the server, and which server-to-client requests reach them. */
+function RelaySettingsForm({ upstreamId, slug, settings }: { upstreamId: string; slug: string; settings: RelaySettings }) {
+  const [state, save, saving] = useActionState(updateUpstreamSettingsAction, idle);
+  const id = (field: string) => `relay-${field}-${upstreamId}`;
+  return (
+    <details>
+      <summary className="cursor-pointer text-xs underline">Relay settings</summary>
+      <form action={save} className="mt-2 max-w-sm space-y-2 text-xs" aria-label={`Relay settings of ${slug}`}>
+        <input type="hidden" name="upstreamId" value={upstreamId} />
+        <label htmlFor={id('shared')} className="flex gap-2">
+          <input type="checkbox" id={id('shared')} name="shared" defaultChecked={settings.shared} className={BOX} />
+          <span>
+            <span className="font-medium">Shared</span>: every client of this server uses one upstream session: state one client sets is seen by all;
+            server-to-client requests are refused. Off: each client session gets its own upstream session (a process of its own, for stdio).
+          </span>
+        </label>
+        <label htmlFor={id('sampling')} className="flex gap-2">
+          <input type="checkbox" id={id('sampling')} name="allowSampling" defaultChecked={settings.allowSampling} className={BOX} />
+          <span>
+            <span className="font-medium">Allow sampling</span>: the server may ask the client&apos;s model to write text (sampling/createMessage). Clear: the
+            gateway refuses those requests and does not offer sampling to the server.
+          </span>
+        </label>
+        <label htmlFor={id('elicitation')} className="flex gap-2">
+          <input type="checkbox" id={id('elicitation')} name="allowElicitation" defaultChecked={settings.allowElicitation} className={BOX} />
+          <span>
+            <span className="font-medium">Allow elicitation</span>: the server may ask the client&apos;s user for input (elicitation/create). Clear: the
+            gateway refuses those requests and does not offer elicitation to the server.
+          </span>
+        </label>
+        <p className="text-slate-500">While the server is shared, both requests are refused whatever these two say. Saving closes a shared session; its clients initialize again.</p>
+        <Button type="submit" size="sm" variant="secondary" disabled={saving}>
+          {saving ? 'Saving…' : 'Save settings'}
+        </Button>
+        <FormMessage state={state} />
+      </form>
+    </details>
   );
 }
