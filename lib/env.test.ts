@@ -57,6 +57,24 @@ describe('parseEnv', () => {
     expect(problems({ ...base, PQGATE_LIVE_REFRESH_SECONDS: 'soon' })).toEqual(['PQGATE_LIVE_REFRESH_SECONDS: expected a number of seconds']);
   });
 
+  it('caps stdio sessions per server (16) and per identity (4, never above the server cap), and names a bad value', () => {
+    const caps = (e: Record<string, string>) => {
+      const parsed = parseEnv({ ...base, ...e });
+      return [parsed.PQGATE_STDIO_SESSIONS_PER_SERVER, parsed.PQGATE_STDIO_SESSIONS_PER_IDENTITY];
+    };
+    expect(caps({})).toEqual([16, 4]);
+    expect(caps({ PQGATE_STDIO_SESSIONS_PER_SERVER: '64', PQGATE_STDIO_SESSIONS_PER_IDENTITY: '8' })).toEqual([64, 8]);
+    // Lowering only the server cap lowers the identity default with it rather than failing start-up.
+    expect(caps({ PQGATE_STDIO_SESSIONS_PER_SERVER: '2' })).toEqual([2, 2]);
+    expect(problems({ ...base, PQGATE_STDIO_SESSIONS_PER_SERVER: '2', PQGATE_STDIO_SESSIONS_PER_IDENTITY: '3' })).toEqual([
+      'PQGATE_STDIO_SESSIONS_PER_IDENTITY: expected at most PQGATE_STDIO_SESSIONS_PER_SERVER: one identity cannot hold more sessions than the server runs',
+    ]);
+    expect(problems({ ...base, PQGATE_STDIO_SESSIONS_PER_SERVER: '0' })).toEqual(['PQGATE_STDIO_SESSIONS_PER_SERVER: expected at least 1 session']);
+    expect(problems({ ...base, PQGATE_STDIO_SESSIONS_PER_SERVER: '5000' })).toEqual(['PQGATE_STDIO_SESSIONS_PER_SERVER: expected at most 1024 sessions (each is a process)']);
+    expect(problems({ ...base, PQGATE_STDIO_SESSIONS_PER_IDENTITY: '1.5' })).toEqual(['PQGATE_STDIO_SESSIONS_PER_IDENTITY: expected a whole number of sessions']);
+    expect(problems({ ...base, PQGATE_STDIO_SESSIONS_PER_IDENTITY: 'many' })).toEqual(['PQGATE_STDIO_SESSIONS_PER_IDENTITY: expected a number of sessions']);
+  });
+
   it('treats an empty variable as unset', () => {
     expect(parseEnv({ ...base, DATABASE_URL: '' }).DATABASE_URL).toBeUndefined();
   });

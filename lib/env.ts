@@ -10,6 +10,13 @@ const postgresUrl = z
 const flag = z.enum(['0', '1'], { message: 'expected 0 or 1' });
 const port = z.coerce.number({ message: 'expected a TCP port number' }).int().min(1).max(65535);
 
+/** Each stdio session is an operating-system process: at least one, at most 1024. */
+const sessionCap = z.coerce
+  .number({ message: 'expected a number of sessions' })
+  .int('expected a whole number of sessions')
+  .min(1, 'expected at least 1 session')
+  .max(1024, 'expected at most 1024 sessions (each is a process)');
+
 const schema = z
   .object({
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -96,6 +103,13 @@ const schema = z
       .string()
       .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, 'expected a replica name of letters, digits, ".", "_" or "-" (at most 63), unique per running replica')
       .optional(),
+    /**
+     * Processes a stdio server runs for clients (one per client session, unless the server is
+     * shared), and how many of them one identity may hold: past a cap `initialize` gets 429.
+     */
+    PQGATE_STDIO_SESSIONS_PER_SERVER: sessionCap.default(16),
+    /** Default: 4, or the per-server cap when that is lower. */
+    PQGATE_STDIO_SESSIONS_PER_IDENTITY: sessionCap.optional(),
     /** fdatasync the traffic journal before each reply leaves (survives power loss, at a disk flush per group of calls). */
     PQGATE_TRAFFIC_JOURNAL_FSYNC: flag.default('0'),
   })
@@ -103,10 +117,15 @@ const schema = z
     message: 'set both PQGATE_AUDIT_WITNESS_URL and PQGATE_AUDIT_WITNESS_KEY, or neither (a witness is only trusted by its key)',
     path: ['PQGATE_AUDIT_WITNESS_KEY'],
   })
+  .refine((e) => e.PQGATE_STDIO_SESSIONS_PER_IDENTITY === undefined || e.PQGATE_STDIO_SESSIONS_PER_IDENTITY <= e.PQGATE_STDIO_SESSIONS_PER_SERVER, {
+    message: 'expected at most PQGATE_STDIO_SESSIONS_PER_SERVER: one identity cannot hold more sessions than the server runs',
+    path: ['PQGATE_STDIO_SESSIONS_PER_IDENTITY'],
+  })
   .refine((e) => Boolean(e.ADMIN_EMAIL) === Boolean(e.ADMIN_PASSWORD), {
     message: 'set both ADMIN_EMAIL and ADMIN_PASSWORD, or neither (a password is then generated and printed once)',
     path: ['ADMIN_PASSWORD'],
-  });
+  })
+  .transform((e) => ({ ...e, PQGATE_STDIO_SESSIONS_PER_IDENTITY: e.PQGATE_STDIO_SESSIONS_PER_IDENTITY ?? Math.min(4, e.PQGATE_STDIO_SESSIONS_PER_SERVER) }));
 
 export type Env = z.infer<typeof schema>;
 

@@ -26,6 +26,8 @@ async function start(): Promise<GatewayRuntime> {
       sourceOf: requestSource,
       isBlocked: (source) => detection.isBlocked(source),
       publicOrigins: env().PQGATE_PUBLIC_ORIGINS,
+      stdioSessionsPerServer: env().PQGATE_STDIO_SESSIONS_PER_SERVER,
+      stdioSessionsPerIdentity: env().PQGATE_STDIO_SESSIONS_PER_IDENTITY,
       onError: (where, error) => console.error(`pqgate gateway: ${where}: ${error instanceof Error ? error.message : String(error)}`),
     },
   });
