@@ -93,7 +93,7 @@ describe('bearer endpoint behaves like its upstream', () => {
 
   it('a held tool is refused, saying an admin must approve it', async () => {
     f.store.holdTool('clinic-records', 'list_medications');
-    await expect(clinic.callTool({ name: 'list_medications', arguments: { mrn: 'MRN-1001' } })).rejects.toThrow(/held.*admin must review/);
+    await expect(clinic.callTool({ name: 'list_medications', arguments: { mrn: 'MRN-1001' } })).rejects.toThrow(/changed its definition since an admin approved it; it is held until approved again on the Tools page/);
     expect((await clinic.listTools()).tools.map((t) => t.name)).not.toContain('list_medications');
   });
 

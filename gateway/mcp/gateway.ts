@@ -146,7 +146,7 @@ export function createMcpGateway(deps: McpGatewayDeps): McpGateway {
     return config;
   }
 
-  const relayDeps: RelayDeps = { store, recorder, clock, random, toolListMode: options.toolListMode ?? 'filter', limiter, timeoutMs: options.requestTimeoutMs ?? 30_000, connectTimeoutMs: options.connectTimeoutMs ?? 10_000 };
+  const relayDeps: RelayDeps = { store, recorder, clock, random, toolListMode: options.toolListMode ?? 'filter', limiter, timeoutMs: options.requestTimeoutMs ?? 30_000, connectTimeoutMs: options.connectTimeoutMs ?? 10_000, onError };
   const openRelay: OpenRelay = (slug, ctx, initialize, downstream, emit) => {
     const config = upstreamConfig(slug);
     return openRelaySession(relayDeps, config, ctx, initialize, (events) => pool.open(config, ctx.caller, events), downstream, emit);

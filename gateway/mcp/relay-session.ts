@@ -2,7 +2,8 @@
  * One downstream MCP session relayed, message by message, to its own upstream session (one
  * path for every message kind, both ways). Client requests are decided by the pure `decide()`
  * (memoized per policy snapshot) and forwarded with their own ids, since the upstream session is
- * the client's own; `tools/list` answers are filtered. Client notifications and the client's
+ * the client's own; `tools/list` answers are filtered, and show only approved tool definitions
+ * (a tool listed with another definition is held, for every session). Client notifications and the client's
  * answers to server requests go upstream as they are. Upstream messages go to the downstream
  * session: those on a request's reply stream (or carrying its progress token) with that request,
  * the rest as unsolicited messages. Server requests for sampling and elicitation obey the
@@ -10,12 +11,13 @@
  */
 import { toHex } from '../crypto';
 import { GatewayError } from '../errors';
-import { decide, type Decision, type DecisionTarget } from '../policy/decide';
-import type { PolicySnapshot } from '../policy/snapshot';
+import { decide, heldToolMessage, type Decision, type DecisionTarget } from '../policy/decide';
+import type { PolicySnapshot, ToolEntry } from '../policy/snapshot';
 import { JSON_RPC, JsonRpcFailure, jsonRpcError, toJsonRpcFailure } from './json-rpc-errors';
 import type { Limiter, LimitRefusal } from './limiter';
 import type { SessionContext } from './session-context';
-import type { GatewayStore, TrafficEvent, UpstreamConfig } from './store';
+import type { GatewayStore, ListedTool, TrafficEvent, UpstreamConfig } from './store';
+import { toolDefinitionHashHex } from './tool-definition';
 import type { TrafficRecorder } from './traffic-recorder';
 import { unavailable, type Id, type Message, type UpstreamConnection, type UpstreamEvents } from './upstream-connection';
 
@@ -43,6 +45,8 @@ export interface RelayDeps {
   readonly timeoutMs: number;
   /** Timeout of the forwarded initialize (a stdio server starts first). */
   readonly connectTimeoutMs: number;
+  /** Told when the store could not hold a changed tool (the relay keeps refusing it meanwhile). */
+  readonly onError?: (what: string, e: unknown) => void;
 }
 
 /** Where the relay sends what is not the answer to a request. */
@@ -201,26 +205,57 @@ function createRelay(deps: RelayDeps, config: UpstreamConfig, downstream: RelayD
     pending.delete(p.id);
     if (p.token !== undefined && tokens.get(p.token) === p) tokens.delete(p.token);
     clearTimeout(p.timer);
-    const reply = p.method === 'tools/list' && 'result' in m ? filterTools(p.ctx, m) : m;
-    if (!p.d) return p.resolve(reply);
+    const listed = p.method === 'tools/list' && 'result' in m ? filterTools(p.ctx, m) : { reply: m };
+    const { reply } = listed;
+    // A changed tool is held in the store before the listing that saw it is answered.
+    const held = listed.changed?.length ? holdChanged(listed.changed) : undefined;
+    if (!p.d) return void (held ? held.then(() => p.resolve(reply)) : p.resolve(reply));
     const error = upstreamError ?? ('error' in m ? String((m.error as { message?: unknown } | null)?.message ?? 'error') : undefined);
     const journaled = recordDecision(p.ctx, p.method, p.d, { tool: p.tool, latencyMs: clock() - p.started, ...(error === undefined ? {} : { upstreamError: error }) });
     // The reply leaves only once its decision is durable (a journal write; at once without one).
-    if (journaled) void journaled.then(() => p.resolve(reply), () => p.resolve(reply));
+    if (journaled || held) void Promise.allSettled([journaled, held]).then(() => p.resolve(reply));
     else p.resolve(reply);
   }
 
-  function filterTools(ctx: SessionContext, m: Message): Message {
+  /** Reports tools listed with an unapproved definition; never rejects (the relay refuses them meanwhile). */
+  function holdChanged(tools: ListedTool[]): Promise<void> {
+    return store.holdChangedTools(slug, tools).catch((e: unknown) => deps.onError?.(`holding changed tools of ${slug}`, e));
+  }
+
+  /**
+   * The listing a client gets: only tools listed with their approved definition, decided by
+   * policy. A tool listed with another definition is hidden (or, in `mark` mode, shown as held
+   * with its approved text: the new text never reaches the client) and returned in `changed`.
+   */
+  function filterTools(ctx: SessionContext, m: Message): { reply: Message; changed?: ListedTool[] } {
     const result = m.result as { tools?: unknown } | null;
-    if (!result || !Array.isArray(result.tools)) return m;
+    if (!result || !Array.isArray(result.tools)) return { reply: m };
     const snapshot = store.snapshot();
+    const tools = snapshot.upstreams.get(slug)?.tools;
+    const marks = changedTools(store);
     const shown = [];
-    for (const tool of result.tools as { name: string; description?: string }[]) {
-      const d = decideFor(ctx, { kind: 'tool', upstream: slug, tool: String(tool?.name) }, snapshot);
+    const changed: ListedTool[] = [];
+    for (const tool of result.tools as ListedTool[]) {
+      // Not a tool at all: nothing a client could call, nor a definition to hold.
+      if (!tool || typeof tool !== 'object') continue;
+      const name = String(tool.name);
+      const entry = tools?.get(name);
+      if (entry?.pinned && toolDefinitionHashHex(tool) !== entry.pinned.hash) {
+        // Reported once per approved definition: a held tool's every listing is no new write.
+        if (entry.status !== 'held' && marks.get(`${slug}\0${name}`) !== entry.pinned.hash) {
+          marks.set(`${slug}\0${name}`, entry.pinned.hash);
+          changed.push(tool);
+        }
+        if (deps.toolListMode === 'mark') shown.push(markedApproved(name, entry, heldToolMessage(slug, name)));
+        continue;
+      }
+      // Listed as approved again: whatever held it here is the store's to say.
+      if (entry?.pinned) marks.delete(`${slug}\0${name}`);
+      const d = decideFor(ctx, { kind: 'tool', upstream: slug, tool: name }, snapshot);
       if (d.allowed) shown.push(tool);
-      else if (deps.toolListMode === 'mark') shown.push({ ...tool, description: `[not callable from this session: ${d.message}] ${tool.description ?? ''}`.trim() });
+      else if (deps.toolListMode === 'mark') shown.push(entry ? markedApproved(name, entry, d.message) : { ...tool, description: `[not callable from this session: ${d.message}] ${tool.description ?? ''}`.trim() });
     }
-    return { ...m, result: { ...result, tools: shown } };
+    return { reply: { ...m, result: { ...result, tools: shown } }, changed };
   }
 
   function forward(ctx: SessionContext, m: JsonRpcRequest, d: Decision | null, tool: string | undefined, emit: Emit, timeoutMs?: number): Promise<Message> {
@@ -335,6 +370,11 @@ function createRelay(deps: RelayDeps, config: UpstreamConfig, downstream: RelayD
         if (named === undefined) return jsonRpcError(m.id, new JsonRpcFailure(JSON_RPC.invalidParams, 'tools/call needs params.name (a string)'));
         target = { kind: 'tool', upstream: slug, tool: named };
       }
+      const changed = named === undefined ? undefined : changedSinceApproval(store, snapshot, slug, named);
+      if (changed) {
+        await recordDecision(ctx, m.method, changed, { tool: named });
+        return refuse(m.id, changed);
+      }
       const d = decideFor(ctx, target, snapshot);
       if (!d.allowed) {
         await recordDecision(ctx, m.method, d, { tool: named });
@@ -394,6 +434,42 @@ function createRelay(deps: RelayDeps, config: UpstreamConfig, downstream: RelayD
     },
     forward: (ctx: SessionContext, m: JsonRpcRequest, d: Decision | null, tool: string | undefined, emit: Emit, timeoutMs: number) => ((lastCtx = ctx), forward(ctx, m, d, tool, emit, timeoutMs)),
   };
+}
+
+/**
+ * Tools a relay saw listed with a definition other than the approved one, per store (so every
+ * session and gateway on the store), keyed `slug\0tool`, with the approved hash they differed
+ * from. They are refused from that moment, before the store's snapshot says held, and for as
+ * long as the store cannot be told; the snapshot decides again once it holds the tool or pins
+ * another definition.
+ */
+const changedByStore = new WeakMap<GatewayStore, Map<string, string>>();
+
+function changedTools(store: GatewayStore): Map<string, string> {
+  let marks = changedByStore.get(store);
+  if (!marks) changedByStore.set(store, (marks = new Map()));
+  return marks;
+}
+
+/** A refusal for a tool a relay saw changed and the snapshot does not yet hold, or undefined. */
+function changedSinceApproval(store: GatewayStore, snapshot: PolicySnapshot, slug: string, tool: string): Decision | undefined {
+  const marks = changedByStore.get(store);
+  const key = `${slug}\0${tool}`;
+  const approved = marks?.get(key);
+  if (approved === undefined) return undefined;
+  const entry = snapshot.upstreams.get(slug)?.tools.get(tool);
+  if (!entry || entry.status === 'held' || entry.pinned?.hash !== approved) {
+    marks!.delete(key);
+    return undefined;
+  }
+  return { allowed: false, verdict: 'deny', monitored: false, code: 'tool_held', rule: `held tool ${slug}/${tool}`, message: heldToolMessage(slug, tool), epoch: snapshot.epoch };
+}
+
+/** A tool shown but not callable, in its approved text only. */
+function markedApproved(name: string, entry: ToolEntry, why: string): Record<string, unknown> {
+  const p = entry.pinned;
+  if (!p) return { name, description: `[not callable from this session: ${why}]`, inputSchema: { type: 'object' } };
+  return { name, ...(p.title === undefined ? {} : { title: p.title }), description: `[not callable from this session: ${why}] ${p.description}`.trim(), inputSchema: p.inputSchema };
 }
 
 /** The client's initialize without the capabilities the server's switches take away. */

@@ -119,4 +119,11 @@ export interface GatewayStore {
   recordTraffic(events: readonly TrafficEvent[]): Promise<void>;
   /** Called after the gateway listed an upstream's tools (on first connect and on a schedule). */
   recordToolList(upstream: string, tools: readonly ListedTool[]): Promise<void>;
+  /**
+   * Called when a client's own `tools/list` showed these tools with a definition other than the
+   * approved one: each is held, as discovery holds it, and the snapshot says so once this
+   * resolves. Tools the store does not know, or listed as approved, are left alone; nothing is
+   * added or removed (one client's listing may be a page of the list).
+   */
+  holdChangedTools(upstream: string, tools: readonly ListedTool[]): Promise<void>;
 }

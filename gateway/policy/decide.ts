@@ -100,6 +100,10 @@ export function effectiveFloor(snapshot: PolicySnapshot, upstreamSlug: string, u
   return unconfirmed.length ? { floor: best.floor, rule: best.rule, unconfirmed } : { floor: best.floor, rule: best.rule };
 }
 
+/** Why a held tool is refused, and what to do about it (also the relay's, when it sees the change first). */
+export const heldToolMessage = (upstream: string, tool: string): string =>
+  `tool ${upstream}/${tool} changed its definition since an admin approved it; it is held until approved again on the Tools page`;
+
 export function decide(session: DecisionSession, target: DecisionTarget, snapshot: PolicySnapshot): Decision {
   const base = { epoch: snapshot.epoch };
   const deny = (code: DecisionCode, rule: string, message: string, effective?: FloorSource, monitorable = false): Decision => {
@@ -119,7 +123,7 @@ export function decide(session: DecisionSession, target: DecisionTarget, snapsho
     what = `tool ${target.upstream}/${target.tool}`;
     if (!tool) return deny('unknown_tool', 'default deny', `Tool "${target.tool}" is not a known tool of ${target.upstream}. List the tools again (tools/list); if it is new, the gateway lists it on its next refresh.`);
     if (tool.status === 'held') {
-      return deny('tool_held', `held ${what}`, `Tool ${target.upstream}/${target.tool} is held: its description or schema changed since an admin approved it. An admin must review and approve the new definition on the Tools page.`);
+      return deny('tool_held', `held ${what}`, heldToolMessage(target.upstream, target.tool));
     }
   }
 

@@ -29,6 +29,20 @@ export interface ToolEntry {
   readonly suggestedLabels?: readonly string[];
   /** `held`: its definition changed and an admin has not approved it again. */
   readonly status: 'active' | 'held';
+  /**
+   * The approved definition: its hash (hex, `toolDefinitionHash` in gateway/mcp/tool-definition.ts)
+   * and the text a client may be shown of it. The relay shows a listed tool only when its live
+   * definition has this hash; absent, the live definition is not checked.
+   */
+  readonly pinned?: PinnedDefinition;
+}
+
+/** What of a tool's approved definition the snapshot keeps (docs/security.md, "Clients see only approved tool definitions"). */
+export interface PinnedDefinition {
+  readonly hash: string;
+  readonly title?: string;
+  readonly description: string;
+  readonly inputSchema: unknown;
 }
 
 export interface UpstreamEntry {

@@ -1,5 +1,5 @@
 import type { PublicKeyRecord } from '@/gateway/channel';
-import { fromHex, type SignatureId } from '@/gateway/crypto';
+import { fromHex, toHex, type SignatureId } from '@/gateway/crypto';
 import type { Caller, UpstreamConfig } from '@/gateway/mcp/store';
 import type { FloorName } from '@/gateway/policy/floors';
 import { limitsFrom } from '@/gateway/policy/limits';
@@ -50,7 +50,7 @@ export async function buildCompiledState(epoch: number): Promise<CompiledState> 
         floors: { select: { floor: true } },
         tools: {
           where: { status: { not: 'removed' } },
-          select: { name: true, status: true, floors: { select: { floor: true } }, labels: { select: { source: true, label: { select: { name: true } } } } },
+          select: { name: true, status: true, definitionHash: true, title: true, description: true, inputSchema: true, floors: { select: { floor: true } }, labels: { select: { source: true, label: { select: { name: true } } } } },
         },
       },
     }),
@@ -76,6 +76,8 @@ export async function buildCompiledState(epoch: number): Promise<CompiledState> 
           labels: t.labels.filter((l) => l.source === 'confirmed').map((l) => l.label.name),
           suggestedLabels: t.labels.filter((l) => l.source === 'suggested').map((l) => l.label.name),
           status: t.status === 'held' ? 'held' : 'active',
+          // The row's title, description and schema are the approved ones (a changed definition waits in pendingDefinition).
+          pinned: { hash: toHex(t.definitionHash), ...(t.title === null ? {} : { title: t.title }), description: t.description, inputSchema: t.inputSchema },
         },
       ]),
     );

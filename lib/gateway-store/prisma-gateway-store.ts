@@ -8,7 +8,7 @@ import { activeSigningKeyVersions, DatabaseTicketKeyRing, loadGatewaySigningKeys
 import { buildCompiledState, type CompiledState } from './build-snapshot';
 import { PrismaSeqLedger } from './prisma-seq-ledger';
 import { bumpGatewayEpoch, onGatewayEpoch, readGatewayEpoch } from './gateway-epoch';
-import { recordToolList } from './record-tool-list';
+import { holdChangedTools, recordToolList } from './record-tool-list';
 import { recordTraffic } from './record-traffic';
 
 const encoder = new TextEncoder();
@@ -142,6 +142,12 @@ export class PrismaGatewayStore implements GatewayStore {
     const changes = await recordToolList(upstream, tools);
     // Bumping rebuilds this store (it listens) and tells the other replicas.
     if (changes.added.length || changes.held.length || changes.removed.length) await bumpGatewayEpoch();
+  }
+
+  async holdChangedTools(upstream: string, tools: readonly ListedTool[]): Promise<void> {
+    // Rebuilt here before resolving (not only on the epoch notification): the caller relies on
+    // this store's snapshot saying held once this resolves.
+    if ((await holdChangedTools(upstream, tools)).length) await this.rebuild(await bumpGatewayEpoch());
   }
 
   close(): void {

@@ -3,18 +3,25 @@
  * keys and floors set from code, tool definitions pinned by hash the way the app's store pins
  * them (a changed definition is held), and every traffic batch kept for assertions.
  */
-import { createHash } from 'node:crypto';
 import { InMemoryTicketKeyRing, MemorySeqLedger, type KeyPair, type PublicKeyRecord } from '../../channel';
 import { toHex } from '../../crypto';
 import type { FloorName } from '../../policy/floors';
 import { DEFAULT_GLOBAL_POLICY, type GlobalPolicy, type IdentityEntry, type PolicySnapshot, type ToolEntry } from '../../policy/snapshot';
 import type { Caller, GatewayStore, ListedTool, TrafficEvent, UpstreamConfig } from '../store';
+import { toolDefinitionHashHex } from '../tool-definition';
+
+/** A tool as the store pins it: the approved definition, and a changed one awaiting approval. */
+interface PinnedTool {
+  status: ToolEntry['status'];
+  approved: { hash: string; tool: ListedTool };
+  pending?: { hash: string; tool: ListedTool };
+}
 
 interface UpstreamState {
   config: UpstreamConfig;
   floor?: FloorName;
   labels: string[];
-  tools: Map<string, ToolEntry & { hash: string }>;
+  tools: Map<string, PinnedTool>;
   toolFloors: Map<string, FloorName>;
   toolLabels: Map<string, string[]>;
 }
@@ -111,8 +118,16 @@ export class MemoryGatewayStore implements GatewayStore {
 
   /** Marks a tool held, as the app does when its pinned definition changes. */
   holdTool(upstream: string, tool: string): this {
+    this.upstreams.get(upstream)!.tools.get(tool)!.status = 'held';
+    return this.rebuild();
+  }
+
+  /** An admin approves a held tool's new definition (the Tools page): it becomes the pinned one. */
+  approveTool(upstream: string, tool: string): this {
     const t = this.upstreams.get(upstream)!.tools.get(tool)!;
-    this.upstreams.get(upstream)!.tools.set(tool, { ...t, status: 'held' });
+    if (t.pending) t.approved = t.pending;
+    t.pending = undefined;
+    t.status = 'active';
     return this.rebuild();
   }
 
@@ -142,14 +157,31 @@ export class MemoryGatewayStore implements GatewayStore {
     this.toolLists.push({ upstream, tools });
     const u = this.upstreams.get(upstream);
     if (!u) return;
-    const next = new Map<string, ToolEntry & { hash: string }>();
+    // The app's rule (lib/gateway-store/record-tool-list.ts): new tools are pinned as listed, a
+    // changed one is held with the new definition pending, one back to the approved definition
+    // is active again, and tools no longer listed are gone.
+    const next = new Map<string, PinnedTool>();
     for (const t of tools) {
-      const hash = createHash('sha256').update(JSON.stringify([t.name, t.title, t.description, t.inputSchema, t.outputSchema, t.annotations])).digest('hex');
+      const hash = toolDefinitionHashHex(t);
       const before = u.tools.get(t.name);
-      const status = before && (before.hash !== hash || before.status === 'held') ? 'held' : 'active';
-      next.set(t.name, { labels: [], status, hash });
+      if (!before) next.set(t.name, { status: 'active', approved: { hash, tool: t } });
+      else if (before.approved.hash === hash) next.set(t.name, { status: 'active', approved: before.approved });
+      else next.set(t.name, { status: 'held', approved: before.approved, pending: { hash, tool: t } });
     }
     u.tools = next;
+    this.rebuild();
+  }
+
+  async holdChangedTools(upstream: string, tools: readonly ListedTool[]): Promise<void> {
+    const u = this.upstreams.get(upstream);
+    if (!u) return;
+    for (const t of tools) {
+      const pinned = u.tools.get(t.name);
+      const hash = toolDefinitionHashHex(t);
+      if (!pinned || pinned.approved.hash === hash) continue;
+      pinned.status = 'held';
+      pinned.pending = { hash, tool: t };
+    }
     this.rebuild();
   }
 
@@ -160,7 +192,13 @@ export class MemoryGatewayStore implements GatewayStore {
         {
           floor: u.floor,
           labels: u.labels,
-          tools: new Map([...u.tools].map(([name, t]) => [name, { status: t.status, labels: u.toolLabels.get(name) ?? [], floor: u.toolFloors.get(name) }])),
+          tools: new Map(
+            [...u.tools].map(([name, t]): [string, ToolEntry] => {
+              const { title, description = '', inputSchema = {} } = t.approved.tool;
+              const pinned = { hash: t.approved.hash, ...(title === undefined ? {} : { title }), description, inputSchema };
+              return [name, { status: t.status, labels: u.toolLabels.get(name) ?? [], floor: u.toolFloors.get(name), pinned }];
+            }),
+          ),
         },
       ]),
     );
