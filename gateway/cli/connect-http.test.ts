@@ -28,6 +28,8 @@ let url: string;
 let stdout = '';
 let stderr = '';
 const clients: Client[] = [];
+/** Bridges a test started itself: killed at the end even when the test failed half-way. */
+const spawned: ChildProcess[] = [];
 
 const connectArgs = (server: string, extra: string[]) => [PQGATE, 'connect', `${f.base}/${server}`, '--identity', join(dir, 'id.json'), '--trust', displayKeyId(GATEWAY_KEYS[1]!.keyId), ...extra];
 
@@ -92,6 +94,7 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => {
   for (const c of clients) await c.close().catch(() => undefined);
+  for (const child of spawned) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   if (bridge && bridge.exitCode === null) {
     const exited = new Promise((r) => bridge.once('exit', r));
     bridge.kill('SIGTERM');
@@ -151,6 +154,13 @@ describe('pqgate connect --http', () => {
     expect(events.map((e) => e.method ?? `response ${e.id}`)).toEqual(['notifications/progress', 'notifications/progress', 'response 2']);
   });
 
+  it('server requests of two calls in flight at once reach the client (on the GET stream) and both calls complete', async () => {
+    const c = await client();
+    const [a, b] = await Promise.all([c.callTool({ name: 'ask_llm', arguments: { prompt: 'one' } }), c.callTool({ name: 'ask_llm', arguments: { prompt: 'two' } })]);
+    expect([textOf(a), textOf(b)]).toEqual(['llm:echo one', 'llm:echo two']);
+    expect(c.sampled.sort()).toEqual(['one', 'two']);
+  });
+
   it('two HTTP sessions are two MCP sessions at the gateway: state kept in one is not seen by the other', async () => {
     const [a, b] = [await client(), await client()];
     await a.callTool({ name: 'remember', arguments: { value: 'only-in-a' } });
@@ -196,11 +206,15 @@ describe('pqgate connect --http', () => {
     expect(bad.stderr).toMatch(/is not host:port/);
   }, 30_000);
 
-  it('exits 0 on SIGTERM', async () => {
-    const child = spawn(process.execPath, connectArgs('relay', ['--http', '127.0.0.1:0']), { stdio: ['ignore', 'pipe', 'pipe'] });
+  it('serves any loopback address by its own name, and exits 0 on SIGTERM', async () => {
+    const child = spawn(process.execPath, connectArgs('relay', ['--http', '127.0.0.2:0']), { stdio: ['ignore', 'pipe', 'pipe'] });
+    spawned.push(child);
     let err = '';
     child.stderr.on('data', (d: Buffer) => (err += d));
-    await expect.poll(() => err, { timeout: 20_000 }).toMatch(/serving MCP/);
+    await expect.poll(() => err, { timeout: 20_000 }).toMatch(/serving MCP Streamable HTTP at http:\/\/127\.0\.0\.2:\d+\/mcp/);
+    const other = /at (\S+)/.exec(err)![1]!;
+    const init = await fetch(other, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' }, body: INIT });
+    expect(init.status).toBe(200);
     const exited = new Promise<number | null>((r) => child.once('exit', r));
     child.kill('SIGTERM');
     expect(await exited).toBe(0);

@@ -50,7 +50,8 @@ export async function listenBridge(channel: ChannelSession, server: string, addr
   const node: NodeServer = await serveNode((request) => bridge!.handle(request), { host: address.host, port: address.port });
   const port = (node.server.address() as { port: number }).port;
   const authority = `${address.host.includes(':') ? `[${address.host}]` : address.host}:${port}`;
-  bridge = createHttpBridge(channel, server, { origins: address.loopback ? [] : [`http://${authority}`], onError, authority });
+  // Its own address too: the host guard knows only the usual loopback names (not 127.0.0.2).
+  bridge = createHttpBridge(channel, server, { origins: [`http://${authority}`], onError, authority });
   return {
     url: `http://${authority}/mcp`,
     async close() {
