@@ -161,6 +161,29 @@ describe('pqgate connect --http', () => {
     expect(c.sampled.sort()).toEqual(['one', 'two']);
   });
 
+  it('a call whose POST the client abandons gets no late response on the GET stream', async () => {
+    const init = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' }, body: INIT });
+    const headers = { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-session-id': init.headers.get('mcp-session-id')!, 'mcp-protocol-version': '2025-06-18' };
+    await fetch(url, { method: 'POST', headers, body: JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }) });
+    const get = await fetch(url, { headers: { accept: 'text/event-stream', 'mcp-session-id': headers['mcp-session-id'] } });
+    let seen = '';
+    const reader = get.body!.getReader();
+    void (async () => {
+      for (;;) {
+        const { done, value } = await reader.read().catch(() => ({ done: true, value: undefined }));
+        if (done) return;
+        seen += new TextDecoder().decode(value);
+      }
+    })();
+    const abort = new AbortController();
+    const call = await fetch(url, { method: 'POST', headers, signal: abort.signal, body: JSON.stringify({ jsonrpc: '2.0', id: 7, method: 'tools/call', params: { name: 'progress_then_wait', arguments: {}, _meta: { progressToken: 'p' } } }) });
+    expect(call.headers.get('content-type')).toBe('text/event-stream');
+    abort.abort();
+    await new Promise((r) => setTimeout(r, 800));
+    await reader.cancel();
+    expect(seen).not.toContain('"id":7');
+  });
+
   it('two HTTP sessions are two MCP sessions at the gateway: state kept in one is not seen by the other', async () => {
     const [a, b] = [await client(), await client()];
     await a.callTool({ name: 'remember', arguments: { value: 'only-in-a' } });

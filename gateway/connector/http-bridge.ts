@@ -61,6 +61,8 @@ function channelRelay(connector: Connector, unsolicited: (m: Message) => void, e
       pending.delete(id);
       return p.resolve(m);
     }
+    // The answer to a request the client gave up on (abandoned): MCP says it gets none.
+    if (typeof m.method !== 'string') return;
     if (m.method === 'notifications/progress') {
       const token = (m.params as { progressToken?: unknown } | undefined)?.progressToken;
       for (const p of pending.values()) if (p.token !== undefined && p.token === token) return p.emit(m);
