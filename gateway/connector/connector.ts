@@ -89,8 +89,20 @@ export async function openConnector(url: string, identity: KeyPair, options: Con
   const server = decodeURIComponent(endpoint.pathname.split('/').filter(Boolean).at(-1) ?? '');
   if (!server) throw new GatewayError('invalid_argument', `${url} names no server; use <gateway>/api/mcp/<server>`);
   const channel = await connect(`${url.replace(/\/+$/, '')}/pq`, identity, connectOptions);
-  // Stable across re-handshakes: the gateway keys the MCP session by identity, server and this.
-  const session = toBase64Url((options.provider ?? getCryptoProvider()).randomBytes(16));
+  return connectorSession(channel, server, newSessionId(options.provider));
+}
+
+/** A fresh MCP session id for the channel (random, 128 bits). */
+export function newSessionId(provider?: ConnectOptions['provider']): string {
+  return toBase64Url((provider ?? getCryptoProvider()).randomBytes(16));
+}
+
+/**
+ * One MCP session over an open channel. The gateway keys the MCP session by identity, server and
+ * `session`, so several sessions (one per HTTP client of the bridge) share one channel; the id is
+ * stable across re-handshakes, so a new channel session continues the same MCP session.
+ */
+export function connectorSession(channel: ChannelSession, server: string, session: string): Connector {
   const exchange = async (route: string, extra: { message?: Message; ack?: number; resync?: true }): Promise<ReplyEnvelope> => {
     const body = encodeEnvelope({ server, session, ...extra });
     const reply = await channel.request(route, body, { idempotent: isIdempotent(route, extra.message) });
@@ -108,11 +120,20 @@ export async function openConnector(url: string, identity: KeyPair, options: Con
   };
 }
 
+/** One connector session's client side: messages in, server messages out in sequence order. */
+export interface SessionPump {
+  /** Sends one client message; a request always gets an answer delivered (a failure becomes a JSON-RPC error). */
+  send(message: Message): Promise<void>;
+  /** Stops polling (the connector session itself is closed by its owner). */
+  stop(): void;
+}
+
 /**
- * Relays between a local MCP transport and a connector until the transport closes. Every
- * request gets an answer: a channel failure becomes a JSON-RPC error naming the gateway.
+ * Drives one connector session: each client message goes out as a record; the server messages
+ * of every reply and of the poll kept in flight once `initialize` succeeded are handed to
+ * `deliver` strictly in sequence order, one at a time.
  */
-export async function relay(connector: Connector, local: Transport, options: Pick<ConnectorOptions, 'onError' | 'pollRetryMs'> = {}): Promise<void> {
+export function createSessionPump(connector: Connector, deliver: (m: Message) => Promise<void>, options: Pick<ConnectorOptions, 'onError' | 'pollRetryMs'> = {}): SessionPump {
   let open = true;
   let polling = false;
   const report = options.onError ?? (() => undefined);
@@ -138,14 +159,14 @@ export async function relay(connector: Connector, local: Transport, options: Pic
         held.delete(++delivered);
       }
       for (const m of now) {
-        // SDK clients handle notifications a microtask later than responses, and a stdio reader
-        // may see both in one chunk: a response right after a notification waits a moment, so
-        // the client takes the notification (a progress) before the request is settled.
+        // SDK clients handle notifications a microtask later than responses, and a reader may
+        // see both in one chunk: a response right after a notification waits a moment, so the
+        // client takes the notification (a progress) before the request is settled.
         if (!('method' in m)) {
           const since = Date.now() - notifiedAt;
           if (since < NOTIFICATION_GAP_MS) await new Promise((r) => setTimeout(r, NOTIFICATION_GAP_MS - since));
         } else if (!('id' in m)) notifiedAt = Date.now();
-        await local.send(m as JSONRPCMessage);
+        await deliver(m);
       }
     }).catch((e: unknown) => report(`pqgate connect: local transport: ${(e as Error).message}`));
     return chain;
@@ -174,7 +195,7 @@ export async function relay(connector: Connector, local: Transport, options: Pic
     }
   }
 
-  async function onMessage(message: Message): Promise<void> {
+  async function send(message: Message): Promise<void> {
     const isRequest = typeof message.method === 'string' && 'id' in message;
     let reply: ReplyEnvelope;
     try {
@@ -194,16 +215,29 @@ export async function relay(connector: Connector, local: Transport, options: Pic
     }
     await accept(reply);
     // Server messages tied to no request only exist once the session does.
-    if (message.method === 'initialize' && !polling && reply.messages.some((e) => e.message.id === message.id && 'result' in e.message)) {
+    if (open && message.method === 'initialize' && !polling && reply.messages.some((e) => e.message.id === message.id && 'result' in e.message)) {
       polling = true;
       void pollLoop();
     }
   }
 
+  return {
+    send,
+    stop: () => void (open = false),
+  };
+}
+
+/**
+ * Relays between a local MCP transport and a connector until the transport closes. Every
+ * request gets an answer: a channel failure becomes a JSON-RPC error naming the gateway.
+ */
+export async function relay(connector: Connector, local: Transport, options: Pick<ConnectorOptions, 'onError' | 'pollRetryMs'> = {}): Promise<void> {
+  const report = options.onError ?? (() => undefined);
+  const pump = createSessionPump(connector, (m) => local.send(m as JSONRPCMessage), options);
   await new Promise<void>((resolve) => {
-    local.onmessage = (m) => void onMessage(m as Message).catch((e: unknown) => report(`pqgate connect: ${(e as Error).message}`));
+    local.onmessage = (m) => void pump.send(m as Message).catch((e: unknown) => report(`pqgate connect: ${(e as Error).message}`));
     local.onclose = () => {
-      open = false;
+      pump.stop();
       resolve();
     };
     local.onerror = (e) => report(`pqgate connect: local transport: ${e.message}`);

@@ -10,6 +10,7 @@
  * sent and what the core answered. The unauthenticated path is covered in gateway/mcp/bearer.test.ts.
  */
 import type { IncomingMessage } from 'node:http';
+import type { KeyPair } from '../../gateway/channel';
 import { serveNode } from '../../gateway/http/node-adapter';
 import { createMcpGateway } from '../../gateway/mcp/gateway';
 import { ALICE, GATEWAY_KEYS, TOKEN } from '../../gateway/mcp/testing/fixture';
@@ -18,12 +19,16 @@ import { MemoryGatewayStore } from '../../gateway/mcp/testing/memory-store';
 /** The upstream's name at the gateway: the endpoint is `/api/mcp/conformance`. */
 export const UPSTREAM_SLUG = 'conformance';
 
-/** Starts the gateway in front of the MCP server at `upstreamUrl`; `url` is its bearer endpoint. */
-export async function startGatewayTarget(upstreamUrl: string): Promise<{ url: string; close(): Promise<void> }> {
+/**
+ * Starts the gateway in front of the MCP server at `upstreamUrl`; `url` is its bearer endpoint.
+ * `channelKey`, when given, is enrolled for the same identity (for the `pqgate connect --http` target).
+ */
+export async function startGatewayTarget(upstreamUrl: string, channelKey?: KeyPair): Promise<{ url: string; close(): Promise<void> }> {
   const store = new MemoryGatewayStore(GATEWAY_KEYS)
     .addUpstream({ slug: UPSTREAM_SLUG, transport: 'http', url: upstreamUrl, headers: {} })
     .addIdentity(ALICE.identityId, ALICE.identityName)
     .addToken(TOKEN, ALICE);
+  if (channelKey) store.enrollKey(channelKey, ALICE);
   const gateway = createMcpGateway({ store, options: { trafficIntervalMs: 50 } });
   const http = await serveNode((request) => gateway.handle(request, UPSTREAM_SLUG));
   // The adapter builds the Request's headers from rawHeaders (incoming-request.ts).
