@@ -94,6 +94,15 @@ describe('verifyBundle: tampering is detected and located', () => {
     expect(verifyBundle(b, { trustedKeys }).firstBad).toMatchObject({ kind: 'missing_events', seq: N - 3 });
   });
 
+  it('a field added beside an event, outside what is signed, is refused and named', () => {
+    const b = mutable(batched);
+    b.events[K] = { ...b.events[K], approvedBy: 'the CFO' };
+    const r = verifyBundle(b, { trustedKeys });
+    expect(r.valid).toBe(false);
+    expect(r.firstBad).toMatchObject({ kind: 'malformed_event', seq: K });
+    expect(r.firstBad?.message).toMatch(/entry 17 carries "approvedBy" outside its event: no checkpoint covers it/);
+  });
+
   it('an altered checkpoint fails its signature', () => {
     const b = mutable(batched);
     b.checkpoints[2] = b.checkpoints[2].replace(`\n24\n`, `\n23\n`);

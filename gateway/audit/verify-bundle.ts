@@ -127,6 +127,9 @@ function openCheckpoints(bundle: AuditBundle, keys: NoteVerifierKey[], provider:
   return roots;
 }
 
+/** The members an exported entry has; everything signed is inside `event`. */
+const ENTRY_KEYS = new Set(['seq', 'event', 'leafHash']);
+
 /** Recomputes leaves in bundle order; records sequence and leaf-hash problems exactly. */
 function rebuildTree(bundle: AuditBundle, problems: AuditProblem[]): MerkleTree {
   const tree = new MerkleTree();
@@ -139,6 +142,11 @@ function rebuildTree(bundle: AuditBundle, problems: AuditProblem[]): MerkleTree 
       problems.push({ kind: 'malformed_event', seq: i, message: `entry ${i} is not { seq, event, leafHash? }` });
       tree.appendLeafHash(new Uint8Array(HASH_SIZE));
       return;
+    }
+    // Only `event` is hashed: anything else beside it would read as part of the log, unsigned.
+    const unsigned = Object.keys(e).filter((k) => !ENTRY_KEYS.has(k));
+    if (unsigned.length) {
+      problems.push({ kind: 'malformed_event', seq: i, message: `entry ${i} carries ${unsigned.map((k) => `"${k.slice(0, 32)}"`).join(', ')} outside its event: no checkpoint covers ${unsigned.length > 1 ? 'them' : 'it'}, so the bundle was altered after export` });
     }
     if (!sequenceReported && e.seq !== i) {
       sequenceReported = true;
