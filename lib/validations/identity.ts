@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { matchesChosenAlgorithm, pastedPublicKey } from './public-key';
 
 const slugList = z
   .string()
@@ -14,15 +15,15 @@ export const createIdentitySchema = z.object({
   allowedServers: slugList.default([]),
 });
 
-/** A public key pasted from `pqgate pubkey`, or generated in the browser. */
-export const enrollKeySchema = z.object({
-  identityId: z.string().min(1),
-  algorithm: z.enum(['ML-DSA-65', 'ML-DSA-87', 'Ed25519'], { message: 'Choose ML-DSA-65, ML-DSA-87 or Ed25519.' }),
-  publicKey: z
-    .string()
-    .trim()
-    .regex(/^[A-Za-z0-9_-]+$/, 'Paste the public key exactly as `pqgate pubkey` prints it (base64url).'),
-});
+/** A public key pasted from `pqgate pubkey` (all its output, or the key alone), or generated in the browser. */
+export const enrollKeySchema = z
+  .object({
+    identityId: z.string().min(1),
+    algorithm: z.enum(['ML-DSA-65', 'ML-DSA-87', 'Ed25519'], { message: 'Choose ML-DSA-65, ML-DSA-87 or Ed25519.' }),
+    publicKey: pastedPublicKey,
+  })
+  .superRefine((v, ctx) => matchesChosenAlgorithm(v.publicKey, v.algorithm, ctx, 'publicKey'))
+  .transform((v) => ({ ...v, publicKey: v.publicKey.publicKey }));
 
 export const issueTokenSchema = z.object({
   identityId: z.string().min(1),

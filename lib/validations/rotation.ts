@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { matchesChosenAlgorithm, pastedPublicKey } from './public-key';
 
 const reason = z.string().trim().min(3, 'Say why, in a few words: the audit log keeps it.').max(500);
 
@@ -11,11 +12,10 @@ export const requestRotationSchema = z.object({
     z.coerce.number({ message: 'Enter a number of seconds.' }).int().min(1, 'At least 1 second.').max(90 * 86_400, 'At most 90 days.').optional(),
   ),
   algorithm: z.preprocess((v) => (v === '' ? undefined : v), z.enum(['ML-DSA-65', 'ML-DSA-87', 'Ed25519']).optional()),
-  publicKey: z.preprocess(
-    (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
-    z.string().trim().regex(/^[A-Za-z0-9_-]+$/, 'Paste the public key exactly as `pqgate pubkey` prints it (base64url).').optional(),
-  ),
-});
+  publicKey: z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), pastedPublicKey.optional()),
+})
+  .superRefine((v, ctx) => matchesChosenAlgorithm(v.publicKey, v.algorithm, ctx, 'publicKey'))
+  .transform((v) => ({ ...v, publicKey: v.publicKey?.publicKey }));
 
 /** An approver's decision on a rotation request. */
 export const decideRotationSchema = z.object({
