@@ -104,7 +104,7 @@ describe('decide: where floors come from', () => {
   it('tells a bearer-token client how to get post-quantum protection', () => {
     const d = decide(session(BEARER_STRENGTH), { kind: 'tool', upstream: 'clinic', tool: 'read_chart' }, snap);
     expect(d.message).toBe(
-      'tool clinic/read_chart requires ML-KEM-768 (label healthcare); this session negotiated classical-bearer. This client connected with an API token over plain HTTPS, which counts as classical: connect through `pqgate connect` with an enrolled ML-DSA identity.',
+      'tool clinic/read_chart requires ML-KEM-768 (label healthcare); this session negotiated classical-bearer. This client connected with an API token, over plain HTTP or TLS the gateway does not terminate, which counts as classical: connect through `pqgate connect` with an enrolled ML-DSA identity.',
     );
   });
 });

@@ -142,7 +142,7 @@ export function decide(session: DecisionSession, target: DecisionTarget, snapsho
 function belowFloorMessage(what: string, effective: FloorSource, floor: Floor, strength: SessionStrength): string {
   const how =
     strength.suite === 'classical-bearer'
-      ? 'This client connected with an API token over plain HTTPS, which counts as classical: connect through `pqgate connect` with an enrolled ML-DSA identity.'
+      ? 'This client connected with an API token, over plain HTTP or TLS the gateway does not terminate, which counts as classical: connect through `pqgate connect` with an enrolled ML-DSA identity.'
       : `Connect with \`pqgate connect --min-suite ${floor.name}\` and an identity key of at least that strength.`;
   return `${what} requires ${floor.name} (${effective.rule}); this session negotiated ${strength.suite}. ${how}`;
 }

@@ -36,7 +36,7 @@ export function getFloor(name: string): Floor {
 
 /** The strength a session actually has, from the suite it negotiated or its classical transport. */
 export interface SessionStrength {
-  /** The suite name, or `classical-bearer` for a bearer-token session over plain HTTPS. */
+  /** The suite name, or `classical-bearer` for a bearer-token session (plain HTTP, or TLS the gateway does not terminate). */
   readonly suite: string;
   readonly kemCategory: number;
   readonly signatureCategory: number;
