@@ -3,16 +3,13 @@
  * policy in force by default, replaces it only when asked, and saves exactly what was reviewed.
  * Only an admin may do any of it.
  */
-import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { SessionUser } from '../../auth/permission';
+import { embeddedTestDatabase } from '../../db/embedded-test-database';
 
-const dir = mkdtempSync(join(tmpdir(), 'pqgate-import-'));
-process.env.PQGATE_DATA_DIR = dir;
-process.env.PQGATE_SECRETS_FILE = join(dir, 'secrets.env');
-delete process.env.DATABASE_URL;
+const database = embeddedTestDatabase('pqgate-import');
 
 let current: SessionUser | null = null;
 vi.mock('../../auth/current-user', () => ({ currentUser: async () => current }));
@@ -53,7 +50,7 @@ beforeEach(async () => {
 });
 afterAll(async () => {
   await closeDatabase();
-  rmSync(dir, { recursive: true, force: true });
+  database.drop();
 });
 
 describe('importing a policy', () => {

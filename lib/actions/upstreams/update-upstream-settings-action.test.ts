@@ -3,16 +3,11 @@
  * which server-to-client requests are relayed. Nobody else may, a refused attempt changes
  * nothing and is audited, and the gateway's next snapshot carries what was saved.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { SessionUser } from '../../auth/permission';
+import { embeddedTestDatabase } from '../../db/embedded-test-database';
 
-const dir = mkdtempSync(join(tmpdir(), 'pqgate-relay-settings-'));
-process.env.PQGATE_DATA_DIR = dir;
-process.env.PQGATE_SECRETS_FILE = join(dir, 'secrets.env');
-delete process.env.DATABASE_URL;
+const database = embeddedTestDatabase('pqgate-relay-settings');
 
 let current: SessionUser | null = null;
 vi.mock('../../auth/current-user', () => ({ currentUser: async () => current }));
@@ -53,7 +48,7 @@ beforeEach(async () => {
 });
 afterAll(async () => {
   await closeDatabase();
-  rmSync(dir, { recursive: true, force: true });
+  database.drop();
 });
 
 describe('updateUpstreamSettingsAction', () => {

@@ -2,16 +2,11 @@
  * An admin lifts a user's sign-in delays from the Settings page: the delays go for every
  * address, the unlock is in the audit log, and the addresses' own counts stay.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { SessionUser } from '../../auth/permission';
+import { embeddedTestDatabase } from '../../db/embedded-test-database';
 
-const dir = mkdtempSync(join(tmpdir(), 'pqgate-unlock-'));
-process.env.PQGATE_DATA_DIR = dir;
-process.env.PQGATE_SECRETS_FILE = join(dir, 'secrets.env');
-delete process.env.DATABASE_URL;
+const database = embeddedTestDatabase('pqgate-unlock');
 
 let current: SessionUser | null = null;
 vi.mock('../../auth/current-user', () => ({ currentUser: async () => current }));
@@ -30,7 +25,7 @@ describe('unlockUserSignInAction', () => {
   });
   afterAll(async () => {
     await closeDatabase();
-    rmSync(dir, { recursive: true, force: true });
+    database.drop();
   });
 
   it('lifts the delays of the account from every address and is audited', async () => {
